@@ -1,0 +1,111 @@
+"""Applications and configuration classifications of an EMR on EC2 cluster, as data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from aws_cdk import aws_emr as emr
+
+from emr_constructs._internal.validation import fail, is_token
+
+KNOWN_APPLICATIONS = frozenset(
+    {
+        "AmazonCloudWatchAgent", "Delta", "Flink", "Ganglia", "HBase", "HCatalog", "Hadoop", "Hive", "Hudi", "Hue",
+        "Iceberg", "JupyterEnterpriseGateway", "JupyterHub", "Livy", "MXNet", "Oozie", "Phoenix", "Pig", "Presto",
+        "Spark", "Sqoop", "TensorFlow", "Tez", "Trino", "Zeppelin", "ZooKeeper",
+    }
+)  # fmt: skip
+"""Application names EMR on EC2 accepts (ListReleaseLabels / DescribeReleaseLabel)."""
+
+
+@dataclass(frozen=True)
+class Application:
+    """An application installed on the cluster. Use a constant or ``Application.of("Name")``."""
+
+    name: str
+
+    SPARK: ClassVar[Application]
+    HADOOP: ClassVar[Application]
+    HIVE: ClassVar[Application]
+    HBASE: ClassVar[Application]
+    TRINO: ClassVar[Application]
+    PRESTO: ClassVar[Application]
+    FLINK: ClassVar[Application]
+    LIVY: ClassVar[Application]
+    JUPYTER_ENTERPRISE_GATEWAY: ClassVar[Application]
+    ZOOKEEPER: ClassVar[Application]
+    TEZ: ClassVar[Application]
+    HUE: ClassVar[Application]
+    CLOUDWATCH_AGENT: ClassVar[Application]
+
+    @classmethod
+    def of(cls, name: str) -> Application:
+        """Raise ``ValueError`` for names EMR does not know (the check is case-sensitive, as EMR's)."""
+        if not is_token(name) and name not in KNOWN_APPLICATIONS:
+            raise fail("applications", name, f"allowed applications: {', '.join(sorted(KNOWN_APPLICATIONS))}")
+        return cls(name)
+
+    def _render(self) -> emr.CfnCluster.ApplicationProperty:
+        return emr.CfnCluster.ApplicationProperty(name=self.name)
+
+
+for _const, _name in {
+    "SPARK": "Spark", "HADOOP": "Hadoop", "HIVE": "Hive", "HBASE": "HBase", "TRINO": "Trino", "PRESTO": "Presto",
+    "FLINK": "Flink", "LIVY": "Livy", "JUPYTER_ENTERPRISE_GATEWAY": "JupyterEnterpriseGateway",
+    "ZOOKEEPER": "ZooKeeper", "TEZ": "Tez", "HUE": "Hue", "CLOUDWATCH_AGENT": "AmazonCloudWatchAgent",
+}.items():  # fmt: skip
+    setattr(Application, _const, Application(_name))
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """A configuration classification (``spark-defaults``, ``hive-site``...), optionally nested.
+
+    See: https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-configure-apps.html
+    """
+
+    classification: str
+    properties: Mapping[str, str] = field(default_factory=dict)
+    configurations: Sequence[Configuration] = ()
+
+    def _render(self) -> emr.CfnCluster.ConfigurationProperty:
+        return emr.CfnCluster.ConfigurationProperty(
+            classification=self.classification,
+            configuration_properties=dict(self.properties) or None,
+            configurations=[c._render() for c in self.configurations] or None,
+        )
+
+
+GLUE_CATALOG_FACTORY = "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory"
+
+
+def glue_catalog_configurations() -> list[Configuration]:
+    """Use the AWS Glue Data Catalog as the Hive and Spark metastore.
+
+    See: https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-spark-glue.html
+    """
+    props = {"hive.metastore.client.factory.class": GLUE_CATALOG_FACTORY}
+    return [Configuration("hive-site", props), Configuration("spark-hive-site", props)]
+
+
+def iceberg_configurations() -> list[Configuration]:
+    """Enable Apache Iceberg. See: https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-iceberg-use-cluster.html"""
+    return [Configuration("iceberg-defaults", {"iceberg.enabled": "true"})]
+
+
+def merge_configurations(configurations: Sequence[Configuration]) -> list[Configuration]:
+    """Merge same-classification entries (later properties win), keeping first-seen order."""
+    merged: dict[str, Configuration] = {}
+    for conf in configurations:
+        previous = merged.get(conf.classification)
+        if previous is None:
+            merged[conf.classification] = conf
+        else:
+            merged[conf.classification] = Configuration(
+                conf.classification,
+                {**previous.properties, **conf.properties},
+                (*previous.configurations, *conf.configurations),
+            )
+    return list(merged.values())

@@ -1,0 +1,511 @@
+"""``EmrCluster``: an EMR on EC2 cluster with secure, frugal defaults.
+
+See: https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-overview.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from aws_cdk import Duration, RemovalPolicy, Stack, Tags
+from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_emr as emr
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from aws_cdk import custom_resources as cr
+from constructs import Construct
+
+from emr_constructs._internal.validation import check_range, check_pattern, fail, is_token
+from emr_constructs.cluster.applications import (
+    Application,
+    Configuration,
+    glue_catalog_configurations,
+    iceberg_configurations,
+    merge_configurations,
+)
+from emr_constructs.cluster.capacity import ClusterCapacity
+from emr_constructs.cluster.networking import EmrSecurityGroups
+from emr_constructs.cluster.scaling import ManagedScaling
+from emr_constructs.cluster.security_configuration import EmrSecurityConfiguration
+from emr_constructs.cluster.steps import BootstrapAction, Step
+from emr_constructs.cluster.submitter import StepSubmitter
+from emr_constructs.compliance.acknowledgments import Reason, acknowledge
+from emr_constructs.iam.policies import KMS_ENCRYPT_ACTIONS
+from emr_constructs.iam.runtime_role import JobRuntimeRole, RuntimeRoleTrust
+from emr_constructs.iam.service_roles import EmrInstanceRole, EmrServiceRole
+from emr_constructs.monitoring.ec2_metrics import EmrClusterMetricFactory
+from emr_constructs.releases import (
+    AUTO_TERMINATION,
+    MANAGED_SCALING,
+    RUNTIME_ROLES,
+    SPARK_ONLY_LINE_APPLICATIONS,
+    ReleaseLabel,
+)
+from emr_constructs.storage.secure import SecureBucket
+
+DEFAULT_RELEASE_LABEL = ReleaseLabel.EMR_7_10_0
+DEFAULT_APPLICATIONS = (Application.SPARK, Application.HADOOP, Application.LIVY)
+DEFAULT_IDLE_TIMEOUT = Duration.hours(1)
+DEFAULT_LOG_PREFIX = "emr-logs/"
+DEFAULT_STEP_CONCURRENCY = 1
+DEFAULT_MANAGED_SCALING = ManagedScaling(
+    minimum_units=2, maximum_units=10, maximum_on_demand_units=2, maximum_core_units=2
+)
+"""Core stays at two On-Demand units (HDFS); everything above scales as Spot task capacity."""
+IDLE_TIMEOUT_SECONDS = (60, 7 * 24 * 3600)
+STEP_ACTIONS = ["elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep", "elasticmapreduce:ListSteps",
+                "elasticmapreduce:CancelSteps", "elasticmapreduce:DescribeCluster"]  # fmt: skip
+
+
+class ClusterBase(Construct):
+    """What an owned and an imported cluster share: identity, grants and metrics."""
+
+    cluster_id: str
+    _runtime_roles: list[iam.IRole]
+
+    @property
+    def cluster_arn(self) -> str:
+        return Stack.of(self).format_arn(service="elasticmapreduce", resource="cluster", resource_name=self.cluster_id)
+
+    def grant_add_steps(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Submit, follow and cancel steps on this cluster; pass only this cluster's runtime roles."""
+        grant = iam.Grant.add_to_principal(grantee=grantee, actions=STEP_ACTIONS, resource_arns=[self.cluster_arn])
+        if self._runtime_roles:
+            iam.Grant.add_to_principal(
+                grantee=grantee, actions=["iam:PassRole"], resource_arns=[r.role_arn for r in self._runtime_roles]
+            )
+        return grant
+
+    @property
+    def _metrics(self) -> EmrClusterMetricFactory:
+        return EmrClusterMetricFactory(self.cluster_id)
+
+    def metric(self, metric_name: str, *, statistic: str = "Average", period: Duration | None = None) -> cw.Metric:
+        """Any ``AWS/ElasticMapReduce`` metric of this cluster."""
+        return self._metrics.metric(metric_name, statistic=statistic, period=period or Duration.minutes(5))
+
+    def metric_is_idle(self) -> cw.Metric:
+        return self._metrics.is_idle()
+
+    def metric_apps_failed(self) -> cw.Metric:
+        return self._metrics.apps_failed()
+
+    def metric_apps_pending(self) -> cw.Metric:
+        return self._metrics.apps_pending()
+
+    def metric_apps_running(self) -> cw.Metric:
+        return self._metrics.apps_running()
+
+    def metric_yarn_memory_available_percentage(self) -> cw.Metric:
+        return self._metrics.yarn_memory_available_percentage()
+
+    def metric_container_pending_ratio(self) -> cw.Metric:
+        return self._metrics.container_pending_ratio()
+
+    def metric_hdfs_utilization(self) -> cw.Metric:
+        return self._metrics.hdfs_utilization()
+
+    def metric_capacity_remaining_gb(self) -> cw.Metric:
+        return self._metrics.capacity_remaining_gb()
+
+    def metric_core_nodes_running(self) -> cw.Metric:
+        """Reported for instance-group clusters only."""
+        return self._metrics.core_nodes_running()
+
+    def metric_task_nodes_running(self) -> cw.Metric:
+        """Reported for instance-group clusters only."""
+        return self._metrics.task_nodes_running()
+
+    def metric_mr_unhealthy_nodes(self) -> cw.Metric:
+        return self._metrics.mr_unhealthy_nodes()
+
+
+class _ImportedCluster(ClusterBase):
+    def __init__(self, scope: Construct, construct_id: str, cluster_id: str, runtime_roles: Sequence[iam.IRole]):
+        super().__init__(scope, construct_id)
+        check_pattern("cluster_id", cluster_id, r"j-[0-9A-Z]{1,256}", "an EMR cluster id such as 'j-2AXXXXXXGAPLF'")
+        self.cluster_id = cluster_id
+        self._runtime_roles = list(runtime_roles)
+
+
+class EmrCluster(ClusterBase):
+    """An EMR on EC2 cluster.
+
+    :param vpc: the VPC of the cluster.
+    :param release_label: Default: ``ReleaseLabel.EMR_7_10_0``.
+    :param applications: Default: Spark, Hadoop and Livy.
+    :param configurations: Default: none besides what ``glue_data_catalog`` / ``iceberg`` add.
+    :param glue_data_catalog: use the Glue Data Catalog as the Hive/Spark metastore. Default: off.
+    :param iceberg: enable Apache Iceberg. Default: off.
+    :param capacity: Default: ``ClusterCapacity.instance_fleets()`` (Graviton, On-Demand primary/core, Spot task).
+    :param managed_scaling: Default: 2..10 units, at most 2 On-Demand and 2 core units (growth is Spot task).
+    :param managed_scaling_enabled: Default: on.
+    :param idle_timeout: terminate after this long idle, 60 s to 7 days. Default: one hour. Ignored by EMR
+        (and rejected here) when the cluster has three primary nodes.
+    :param auto_terminate_after_steps: terminate after the last step (a transient cluster). Default: off.
+    :param termination_protection: Default: off; forced on by EMR for three primary nodes.
+    :param step_concurrency_level: steps that may run at once, 1..256. Default: 1.
+    :param vpc_subnets: Default: the VPC's private subnets with egress (the first one for instance groups).
+    :param subnet: a single subnet (for example an Outposts subnet); overrides ``vpc_subnets``.
+    :param security_groups: Default: EMR-managed groups created here (see ``EmrSecurityGroups``).
+    :param service_role: Default: a role with AmazonEMRServicePolicy_v2.
+    :param instance_role: Default: a least-privilege EC2 role; an instance profile is made for it.
+    :param log_bucket: Default: a new ``SecureBucket`` (KMS, versioned, SSL-only, access-logged, RETAIN).
+    :param log_prefix: Default: ``emr-logs/``.
+    :param security_configuration: Default: none. Required for runtime roles.
+    :param application_tag: cost-allocation tag ``application``. Default: the construct id.
+    :param cost_center: cost-allocation tag ``cost-center``. Default: not tagged.
+    :param removal_policy: for the created log bucket and key. Default: RETAIN.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        vpc: ec2.IVpc,
+        name: str | None = None,
+        release_label: ReleaseLabel = DEFAULT_RELEASE_LABEL,
+        applications: Sequence[Application] = DEFAULT_APPLICATIONS,
+        configurations: Sequence[Configuration] = (),
+        glue_data_catalog: bool = False,
+        iceberg: bool = False,
+        capacity: ClusterCapacity | None = None,
+        managed_scaling: ManagedScaling = DEFAULT_MANAGED_SCALING,
+        managed_scaling_enabled: bool = True,
+        idle_timeout: Duration | None = None,
+        auto_terminate_after_steps: bool = False,
+        termination_protection: bool | None = None,
+        step_concurrency_level: int = DEFAULT_STEP_CONCURRENCY,
+        vpc_subnets: ec2.SubnetSelection | None = None,
+        subnet: ec2.ISubnet | None = None,
+        security_groups: EmrSecurityGroups | None = None,
+        service_role: iam.IRole | None = None,
+        instance_role: iam.IRole | None = None,
+        log_bucket: s3.IBucket | None = None,
+        log_prefix: str = DEFAULT_LOG_PREFIX,
+        security_configuration: EmrSecurityConfiguration | None = None,
+        application_tag: str | None = None,
+        cost_center: str | None = None,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        release_label.require_ec2()
+        self.release_label = release_label
+        self.capacity = capacity or ClusterCapacity.instance_fleets()
+        self.capacity.validate(release_label)
+        self._validate_applications(release_label, applications)
+        check_range("step_concurrency_level", step_concurrency_level, 1, 256)
+        multi_primary = self.capacity.primary_count == 3
+        self._check_multi_primary(multi_primary, idle_timeout, termination_protection, security_configuration)
+        if managed_scaling_enabled:
+            managed_scaling.validate(self.capacity.kind)
+            release_label.require(MANAGED_SCALING, "managed_scaling", managed_scaling)
+        self.security_configuration = security_configuration
+        self._runtime_roles = []
+        self._steps: list[Step] = []
+        self._bootstrap_actions: list[BootstrapAction] = []
+        self._last_runtime_step: cr.AwsCustomResource | None = None
+        self.auto_terminate_after_steps = auto_terminate_after_steps
+
+        # IAM
+        self._instance = EmrInstanceRole(self, "InstanceRole", role=instance_role)
+        self.instance_role: iam.IRole = self._instance.role
+        self.instance_profile = self._instance.instance_profile
+        self._service_role_construct = None if service_role else EmrServiceRole(self, "ServiceRole")
+        self.service_role: iam.IRole = service_role or self._service_role_construct.role  # type: ignore[union-attr]
+        if self._service_role_construct:
+            self._service_role_construct.allow_pass_instance_role(self.instance_role)
+            if security_configuration and security_configuration.at_rest and security_configuration.at_rest.ebs:
+                self._service_role_construct.allow_ebs_encryption_key(security_configuration.at_rest.key)
+        if security_configuration and security_configuration.at_rest:
+            self._instance.policy.add_statements(
+                iam.PolicyStatement(actions=KMS_ENCRYPT_ACTIONS, resources=[security_configuration.at_rest.key.key_arn])
+            )
+
+        # Logs
+        self.log_bucket: s3.IBucket = log_bucket or SecureBucket(self, "Logs", removal_policy=removal_policy).bucket
+        self.log_uri = f"s3://{self.log_bucket.bucket_name}/{log_prefix}"
+        self._grant_log_write(log_prefix)
+
+        # Network
+        self._subnet_ids, private = self._select_subnets(vpc, vpc_subnets, subnet)
+        self.security_groups = security_groups or EmrSecurityGroups.create(
+            self, "SecurityGroups", vpc=vpc, release_label=release_label, private_subnet=private
+        )
+        self.connections = ec2.Connections(
+            security_groups=[self.security_groups.primary, self.security_groups.core]
+        )
+
+        configs = list(configurations)
+        if glue_data_catalog:
+            configs += glue_catalog_configurations()
+            self._grant_glue_catalog_read()
+        if iceberg:
+            configs += iceberg_configurations()
+        self.configurations = merge_configurations(configs)
+
+        idle = self._idle_timeout_seconds(release_label, idle_timeout, multi_primary, auto_terminate_after_steps)
+        self._resource = emr.CfnCluster(
+            self,
+            "Resource",
+            name=name or Stack.of(self).stack_name + "-" + construct_id,
+            release_label=release_label.label,
+            applications=[a._render() for a in applications],
+            configurations=[c._render() for c in self.configurations] or None,
+            service_role=self.service_role.role_arn,
+            job_flow_role=self.instance_profile.instance_profile_name,
+            log_uri=self.log_uri,
+            log_encryption_kms_key_id=self.log_bucket.encryption_key.key_arn if self.log_bucket.encryption_key else None,
+            security_configuration=security_configuration.security_configuration_name
+            if security_configuration
+            else None,
+            visible_to_all_users=True,
+            step_concurrency_level=step_concurrency_level,
+            auto_termination_policy=emr.CfnCluster.AutoTerminationPolicyProperty(idle_timeout=idle)
+            if idle is not None
+            else None,
+            managed_scaling_policy=managed_scaling._render(self.capacity.kind) if managed_scaling_enabled else None,
+            kerberos_attributes=self._kerberos_attributes(),
+            instances=emr.CfnCluster.JobFlowInstancesConfigProperty(
+                **self.capacity.render_instances(),  # type: ignore[arg-type]
+                **self._subnet_props(),  # type: ignore[arg-type]
+                emr_managed_master_security_group=self.security_groups.primary.security_group_id,
+                emr_managed_slave_security_group=self.security_groups.core.security_group_id,
+                service_access_security_group=self.security_groups.service_access.security_group_id
+                if self.security_groups.service_access
+                else None,
+                termination_protected=True if multi_primary else bool(termination_protection),
+                unhealthy_node_replacement=True,
+                keep_job_flow_alive_when_no_steps=not auto_terminate_after_steps,
+            ),
+        )
+        # The instance profile and the policies of both roles must exist before EMR validates them.
+        self._resource.node.add_dependency(self._instance, self.service_role)
+        if self._service_role_construct:
+            self._resource.node.add_dependency(self._service_role_construct)
+        self.cluster_id = self._resource.ref
+        if security_configuration and security_configuration.at_rest and security_configuration.at_rest.local_disk:
+            acknowledge(self._resource, Reason.NAG_EMR4_NESTED_AT_REST)
+        Tags.of(self).add("application", application_tag or construct_id)
+        if cost_center:
+            Tags.of(self).add("cost-center", cost_center)
+
+    # ---- imports -------------------------------------------------------------------------------------------------
+
+    @classmethod
+    def from_cluster_id(
+        cls, scope: Construct, construct_id: str, cluster_id: str, *, runtime_roles: Sequence[iam.IRole] = ()
+    ) -> ClusterBase:
+        """Reference an existing cluster; grants and metrics work on it. ``runtime_roles`` may be passed by steps."""
+        return _ImportedCluster(scope, construct_id, cluster_id, runtime_roles)
+
+    # ---- secondary resources -------------------------------------------------------------------------------------
+
+    def add_bootstrap_action(self, action: BootstrapAction) -> None:
+        """Run ``action`` on every node at launch; its script bucket must be readable by the instance role."""
+        self._bootstrap_actions.append(action)
+        self._resource.bootstrap_actions = [b._render() for b in self._bootstrap_actions]
+
+    def add_step(self, step: Step) -> None:
+        """Append ``step``; steps run in the order added.
+
+        Steps without a runtime role are part of the cluster definition. A step with a runtime role is submitted
+        with AddJobFlowSteps once the cluster exists (CloudFormation has no runtime-role field for steps).
+        """
+        if step.runtime_role is not None:
+            self._require_runtime_roles("step.runtime_role", step.runtime_role)
+            if self.auto_terminate_after_steps:
+                raise fail(
+                    "step.runtime_role",
+                    step.name,
+                    "runtime-role steps are submitted after the cluster starts, so they cannot run on a cluster with "
+                    "auto_terminate_after_steps; use a long-running cluster",
+                )
+            if step.runtime_role not in self._runtime_roles:
+                self._runtime_roles.append(step.runtime_role)
+            self._submit_runtime_role_step(step, index=len(self._steps))
+        self._steps.append(step)
+        self._resource.steps = [s._render() for s in self._steps if s.runtime_role is None] or None
+
+    def add_runtime_role(self, construct_id: str, *, description: str = "EMR step runtime role") -> JobRuntimeRole:
+        """Create a job runtime role that steps on this cluster can run as.
+
+        The role trusts the instance role (with ``sts:SetSourceIdentity`` / ``sts:TagSession`` as the security
+        configuration needs), and the instance role may assume it.
+        """
+        self._require_runtime_roles("add_runtime_role", construct_id)
+        authz = self.security_configuration.runtime_roles  # type: ignore[union-attr]
+        assert authz is not None
+        role = JobRuntimeRole(
+            self,
+            construct_id,
+            trust=RuntimeRoleTrust.ec2_step(
+                self.instance_role,
+                source_identity=authz.propagate_source_identity,
+                lake_formation=authz.lake_formation,
+            ),
+            description=description,
+        )
+        self._instance.policy.add_statements(
+            iam.PolicyStatement(actions=list(role.trust.actions), resources=[role.role_arn])
+        )
+        self._runtime_roles.append(role.role)
+        return role
+
+    @property
+    def runtime_roles(self) -> list[iam.IRole]:
+        return list(self._runtime_roles)
+
+    @property
+    def steps(self) -> list[Step]:
+        return list(self._steps)
+
+    def grant_data_read(self, bucket: s3.IBucket, prefixes: Sequence[str] = ("*",)) -> None:
+        """Let the nodes (instance role) read ``prefixes`` of ``bucket``."""
+        for prefix in prefixes:
+            self._instance.policy.allow_s3(bucket, prefix, read=True)
+
+    def grant_data_read_write(self, bucket: s3.IBucket, prefixes: Sequence[str] = ("*",)) -> None:
+        """Let the nodes (instance role) read and write ``prefixes`` of ``bucket``."""
+        for prefix in prefixes:
+            self._instance.policy.allow_s3(bucket, prefix, read=True, write=True)
+
+    # ---- helpers -------------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _validate_applications(release: ReleaseLabel, applications: Sequence[Application]) -> None:
+        for app in applications:
+            Application.of(app.name)
+            if release.is_spark_only and app.name not in SPARK_ONLY_LINE_APPLICATIONS:
+                raise fail(
+                    "applications",
+                    app.name,
+                    f"the Spark-only {release.label} ships only {', '.join(sorted(SPARK_ONLY_LINE_APPLICATIONS))}",
+                )
+
+    @staticmethod
+    def _check_multi_primary(
+        multi_primary: bool,
+        idle_timeout: Duration | None,
+        termination_protection: bool | None,
+        security_configuration: EmrSecurityConfiguration | None,
+    ) -> None:
+        if not multi_primary:
+            return
+        if termination_protection is False:
+            raise fail(
+                "termination_protection", False, "EMR forces termination protection on for three primary nodes"
+            )
+        if idle_timeout is not None:
+            raise fail(
+                "idle_timeout",
+                idle_timeout.to_human_string(),
+                "EMR ignores auto-termination for three primary nodes; leave idle_timeout unset",
+            )
+        kerberos = security_configuration.kerberos if security_configuration else None
+        if kerberos is not None and kerberos.cluster_dedicated:
+            raise fail(
+                "security_configuration.kerberos",
+                "cluster-dedicated KDC",
+                "three primary nodes need an external KDC (set external_kdc_server)",
+            )
+
+    @staticmethod
+    def _idle_timeout_seconds(
+        release: ReleaseLabel, idle_timeout: Duration | None, multi_primary: bool, transient: bool
+    ) -> int | None:
+        if multi_primary or transient:
+            return None
+        if idle_timeout is None:
+            return int(DEFAULT_IDLE_TIMEOUT.to_seconds()) if release.supports(AUTO_TERMINATION) else None
+        seconds = idle_timeout.to_seconds()
+        if not is_token(seconds):
+            check_range("idle_timeout (seconds)", seconds, *IDLE_TIMEOUT_SECONDS)
+        release.require(AUTO_TERMINATION, "idle_timeout", idle_timeout.to_human_string())
+        return int(seconds)
+
+    def _require_runtime_roles(self, prop: str, value: Any) -> None:
+        sc = self.security_configuration
+        if sc is None or sc.runtime_roles is None:
+            raise fail(
+                prop,
+                getattr(value, "node", None) and value.node.path or value,
+                "runtime roles need security_configuration=EmrSecurityConfiguration(runtime_roles="
+                "RuntimeRoleAuthorization())",
+            )
+        self.release_label.require(RUNTIME_ROLES, prop, self.release_label.label)
+
+    def _select_subnets(
+        self, vpc: ec2.IVpc, selection: ec2.SubnetSelection | None, subnet: ec2.ISubnet | None
+    ) -> tuple[list[str], bool]:
+        if subnet is not None:
+            return [subnet.subnet_id], True
+        selection = selection or ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
+        selected = vpc.select_subnets(**selection._values)
+        if not selected.subnet_ids:
+            raise fail("vpc_subnets", selection, "selects no subnet of the VPC")
+        return list(selected.subnet_ids), selection.subnet_type is not ec2.SubnetType.PUBLIC
+
+    def _subnet_props(self) -> Mapping[str, Any]:
+        if self.capacity.kind == "fleets":
+            return {"ec2_subnet_ids": self._subnet_ids}
+        return {"ec2_subnet_id": self._subnet_ids[0]}
+
+    def _grant_log_write(self, prefix: str) -> None:
+        """Nodes push logs (PutObject) under the log prefix; nothing else of the bucket."""
+        self._instance.policy.allow_s3(self.log_bucket, prefix, read=False, write=True)
+
+    def _grant_glue_catalog_read(self, databases: Sequence[str] = ("default",)) -> None:
+        stack = Stack.of(self)
+        resources = [stack.format_arn(service="glue", resource="catalog")]
+        for db in databases:
+            resources.append(stack.format_arn(service="glue", resource="database", resource_name=db))
+            resources.append(stack.format_arn(service="glue", resource="table", resource_name=f"{db}/*"))
+        self._instance.policy.add_statements(
+            iam.PolicyStatement(
+                actions=["glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables",
+                         "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"],  # fmt: skip
+                resources=resources,
+            )
+        )
+
+    def _kerberos_attributes(self) -> emr.CfnCluster.KerberosAttributesProperty | None:
+        sc = self.security_configuration
+        if sc is None or sc.kerberos is None:
+            return None
+        return emr.CfnCluster.KerberosAttributesProperty(
+            realm=sc.kerberos.realm,
+            kdc_admin_password=sc.kerberos.kdc_admin_password.secret_value.unsafe_unwrap(),  # a dynamic reference
+        )
+
+    def _submit_runtime_role_step(self, step: Step, index: int) -> None:
+        assert step.runtime_role is not None
+        submitter = StepSubmitter.of(self)
+        submitter.allow(self.cluster_arn, step.runtime_role)
+        call = cr.AwsSdkCall(
+            service="EMR",
+            action="addJobFlowSteps",
+            parameters={
+                "JobFlowId": self.cluster_id,
+                "ExecutionRoleArn": step.runtime_role.role_arn,
+                "Steps": [step._sdk_request()],
+            },
+            physical_resource_id=cr.PhysicalResourceId.from_response("StepIds.0"),
+        )
+        submit = cr.AwsCustomResource(
+            self,
+            f"RuntimeRoleStep{index}",
+            on_create=call,
+            install_latest_aws_sdk=False,
+            role=submitter.role,
+            log_group=submitter.log_group,
+        )
+        submit.node.add_dependency(submitter)
+        # Keep runtime-role steps in the order they were added.
+        if self._last_runtime_step is not None:
+            submit.node.add_dependency(self._last_runtime_step)
+        self._last_runtime_step = submit
+        submitter.acknowledge_provider()

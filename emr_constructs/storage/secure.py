@@ -1,0 +1,177 @@
+"""Secure-by-default storage: customer-managed KMS keys, buckets and log groups.
+
+Every stateful resource here is RETAINed unless the caller passes ``removal_policy=RemovalPolicy.DESTROY``.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import ArnFormat, Aws, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from emr_constructs.compliance.acknowledgments import Reason, acknowledge
+
+DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+"""Log groups keep a year of logs unless told otherwise."""
+
+DEFAULT_NONCURRENT_VERSION_EXPIRATION = Duration.days(90)
+
+
+class EncryptionKey(Construct):
+    """A customer-managed KMS key with yearly rotation, RETAINed by default.
+
+    :param description: what the key protects (shown in the KMS console).
+    :param removal_policy: Default: ``RemovalPolicy.RETAIN``.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        description: str,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.key = kms.Key(
+            self,
+            "Key",
+            description=description,
+            enable_key_rotation=True,
+            removal_policy=removal_policy,
+            pending_window=Duration.days(30),
+        )
+
+    @property
+    def key_arn(self) -> str:
+        return self.key.key_arn
+
+
+class SecureBucket(Construct):
+    """An S3 bucket that is KMS-encrypted, versioned, SSL-only, blocks public access and logs server access.
+
+    The server access logs go to a companion bucket (S3 only delivers access logs to SSE-S3 buckets, so that one
+    uses S3-managed keys). Both buckets are RETAINed unless ``removal_policy`` says otherwise.
+
+    :param encryption_key: Default: a new customer-managed key with rotation.
+    :param removal_policy: Default: ``RemovalPolicy.RETAIN``.
+    :param access_logs_bucket: Default: a new SSE-S3 bucket for server access logs.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        encryption_key: kms.IKey | None = None,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        access_logs_bucket: s3.IBucket | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.encryption_key: kms.IKey = encryption_key or EncryptionKey(
+            self, "Key", description=f"Encrypts {self.node.path}", removal_policy=removal_policy
+        ).key
+        if access_logs_bucket is None:
+            access_logs = s3.Bucket(
+                self,
+                "AccessLogs",
+                encryption=s3.BucketEncryption.S3_MANAGED,
+                block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+                enforce_ssl=True,
+                versioned=True,
+                object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+                removal_policy=removal_policy,
+                lifecycle_rules=[
+                    s3.LifecycleRule(noncurrent_version_expiration=DEFAULT_NONCURRENT_VERSION_EXPIRATION)
+                ],
+            )
+            acknowledge(access_logs, Reason.ACCESS_LOG_BUCKET)
+            access_logs_bucket = access_logs
+        self.access_logs_bucket = access_logs_bucket
+        self.bucket = s3.Bucket(
+            self,
+            "Bucket",
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=self.encryption_key,
+            bucket_key_enabled=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            server_access_logs_bucket=access_logs_bucket,
+            server_access_logs_prefix=f"{construct_id}/",
+            removal_policy=removal_policy,
+            lifecycle_rules=[s3.LifecycleRule(noncurrent_version_expiration=DEFAULT_NONCURRENT_VERSION_EXPIRATION)],
+        )
+        for bucket in (self.bucket, access_logs_bucket):
+            if isinstance(bucket, s3.Bucket) and bucket.node.scope is self:
+                acknowledge(bucket, Reason.BUCKET_REPLICATION)
+
+    @property
+    def bucket_name(self) -> str:
+        return self.bucket.bucket_name
+
+    @property
+    def bucket_arn(self) -> str:
+        return self.bucket.bucket_arn
+
+
+class SecureLogGroup(Construct):
+    """A CloudWatch log group encrypted with a KMS key, with retention, RETAINed by default.
+
+    :param encryption_key: Default: a new customer-managed key that CloudWatch Logs may use for this account's
+        log groups.
+    :param retention: Default: one year.
+    :param removal_policy: Default: ``RemovalPolicy.RETAIN``.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        encryption_key: kms.IKey | None = None,
+        retention: logs.RetentionDays = DEFAULT_LOG_RETENTION,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        if encryption_key is None:
+            encryption_key = EncryptionKey(
+                self, "Key", description=f"Encrypts log group {self.node.path}", removal_policy=removal_policy
+            ).key
+            encryption_key.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="AllowCloudWatchLogsOfThisAccount",
+                    principals=[iam.ServicePrincipal(f"logs.{Aws.REGION}.amazonaws.com")],
+                    actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                    resources=["*"],
+                    conditions={
+                        "ArnLike": {
+                            "kms:EncryptionContext:aws:logs:arn": Stack.of(self).format_arn(
+                                service="logs", resource="log-group", resource_name="*",
+                                arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                            )
+                        }
+                    },
+                )
+            )
+        self.encryption_key = encryption_key
+        self.log_group = logs.LogGroup(
+            self,
+            "LogGroup",
+            encryption_key=encryption_key,
+            retention=retention,
+            removal_policy=removal_policy,
+        )
+
+    @property
+    def log_group_name(self) -> str:
+        return self.log_group.log_group_name
+
+    @property
+    def log_group_arn(self) -> str:
+        return self.log_group.log_group_arn
+
