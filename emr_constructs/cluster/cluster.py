@@ -31,7 +31,7 @@ from emr_constructs.cluster.scaling import ManagedScaling
 from emr_constructs.cluster.security_configuration import EmrSecurityConfiguration
 from emr_constructs.cluster.steps import BootstrapAction, Step
 from emr_constructs.cluster.submitter import StepSubmitter
-from emr_constructs.compliance.acknowledgments import Reason, acknowledge
+from emr_constructs.compliance.acknowledgments import Reason, acknowledge, acknowledge_finding, nag_resource_text
 from emr_constructs.iam.policies import KMS_ENCRYPT_ACTIONS
 from emr_constructs.iam.runtime_role import JobRuntimeRole, RuntimeRoleTrust
 from emr_constructs.iam.service_roles import EmrInstanceRole, EmrServiceRole
@@ -461,9 +461,10 @@ class EmrCluster(ClusterBase):
     def _grant_glue_catalog_read(self, databases: Sequence[str] = ("default",)) -> None:
         stack = Stack.of(self)
         resources = [stack.format_arn(service="glue", resource="catalog")]
+        tables = [stack.format_arn(service="glue", resource="table", resource_name=f"{db}/*") for db in databases]
         for db in databases:
             resources.append(stack.format_arn(service="glue", resource="database", resource_name=db))
-            resources.append(stack.format_arn(service="glue", resource="table", resource_name=f"{db}/*"))
+        resources += tables
         self._instance.policy.add_statements(
             iam.PolicyStatement(
                 actions=["glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables",
@@ -471,6 +472,13 @@ class EmrCluster(ClusterBase):
                 resources=resources,
             )
         )
+        for table in tables:
+            acknowledge_finding(
+                self._instance.policy.policy,  # type: ignore[arg-type]
+                Reason.GLUE_TABLES_OF_DATABASE,
+                "AwsSolutions-IAM5",
+                "Resource::" + nag_resource_text(self, table),
+            )
 
     def _kerberos_attributes(self) -> emr.CfnCluster.KerberosAttributesProperty | None:
         sc = self.security_configuration

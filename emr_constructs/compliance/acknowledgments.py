@@ -80,6 +80,20 @@ class Reason(Enum):
         "misses it (the unit tests assert the nested settings)",
         ("AwsSolutions-EMR4",),
     )
+    CDK_FLOW_LOG_ROLE_POLICY = (
+        "aws-cdk-lib's FlowLog writes its grants (write to this one log group, pass this role) to the role's default "
+        "policy; the role is only assumable by vpc-flow-logs.amazonaws.com",
+        (
+            "HIPAA.Security-IAMNoInlinePolicy",
+            "NIST.800.53.R5-IAMNoInlinePolicy",
+            "PCI.DSS.321-IAMNoInlinePolicy",
+        ),
+    )
+    GLUE_TABLES_OF_DATABASE = (
+        "Glue table ARNs are table/<database>/<table>; the metastore reads any table of the named databases, and the "
+        "wildcard stays inside one database",
+        ("AwsSolutions-IAM5",),
+    )
     NAT_PUBLIC_SUBNET_ROUTE = (
         "The public subnet hosts only the NAT gateway; its default route to the internet gateway is what gives the "
         "private subnets egress",

@@ -5,6 +5,7 @@ from emr_constructs.storage.secure import (
     EncryptionKey,
     SecureBucket,
     SecureLogGroup,
+    retention_days,
 )
 
-__all__ = ["DEFAULT_LOG_RETENTION", "EncryptionKey", "SecureBucket", "SecureLogGroup"]
+__all__ = ["DEFAULT_LOG_RETENTION", "EncryptionKey", "SecureBucket", "SecureLogGroup", "retention_days"]

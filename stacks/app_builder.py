@@ -1,0 +1,35 @@
+"""Builds the reference app from configuration; ``app.py`` and the tests share it."""
+
+from __future__ import annotations
+
+from aws_cdk import App, Environment, RemovalPolicy
+
+from emr_constructs.compliance import apply_compliance_checks
+from stacks.config import EnvironmentConfig
+from stacks.emr_ec2_stack import EmrEc2Stack
+from stacks.network_stack import NetworkStack
+
+STACK_PREFIX = "Emr"
+
+
+def build_stacks(app: App, name: str, config: EnvironmentConfig) -> dict[str, object]:
+    """Add the compliance packs and every reference stack of environment ``name`` to ``app``."""
+    apply_compliance_checks(app)
+    env = Environment(account=config.account, region=config.region) if config.account else None
+    removal = RemovalPolicy.DESTROY if config.removal_policy == "destroy" else RemovalPolicy.RETAIN
+    prefix = f"{STACK_PREFIX}-{name}"
+    network = NetworkStack(app, f"{prefix}-Network", config=config.network, removal_policy=removal, env=env)
+    stacks: dict[str, object] = {"network": network}
+    if config.ec2.enabled:
+        stacks["ec2"] = EmrEc2Stack(
+            app,
+            f"{prefix}-Ec2",
+            config=config.ec2,
+            vpc=network.vpc,
+            subnet_type=network.private_subnet_type,
+            application_tag=config.application_tag,
+            cost_center=config.cost_center,
+            removal_policy=removal,
+            env=env,
+        )
+    return stacks

@@ -1,0 +1,118 @@
+"""The typed, validated configuration of the reference app, loaded from ``cdk.json`` context.
+
+``cdk.json`` holds ``context.environments.<name>``; ``cdk synth -c env=<name>`` picks one (default ``default``).
+Unknown keys and bad values fail with one error per problem, each naming its key path, e.g.
+``environments.prod.ec2.idle_timeout_minutes: Input should be greater than or equal to 1``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from emr_constructs.cluster.applications import KNOWN_APPLICATIONS
+from emr_constructs.releases import ReleaseLabel
+from emr_constructs.storage.secure import RETENTION_BY_DAYS
+
+DEFAULT_ENVIRONMENT = "default"
+DEFAULT_INTERFACE_ENDPOINTS = ("elasticmapreduce", "sts", "kms", "logs", "monitoring", "glue")
+
+
+class ConfigError(ValueError):
+    """The configuration in ``cdk.json`` context is wrong; the message names every bad key path."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NetworkConfig(_Model):
+    """VPC of the platform. ``nat_gateways: 0`` makes the private subnets isolated (VPC endpoints only)."""
+
+    cidr: str = "10.0.0.0/16"
+    max_azs: int = Field(default=2, ge=1, le=6)
+    nat_gateways: int = Field(default=1, ge=0, le=1)
+    interface_endpoints: tuple[str, ...] = DEFAULT_INTERFACE_ENDPOINTS
+    flow_log_retention_days: int = 365
+
+    @field_validator("flow_log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        if value not in RETENTION_BY_DAYS:
+            raise ValueError(f"CloudWatch Logs allows {', '.join(map(str, RETENTION_BY_DAYS))}")
+        return value
+
+
+class ManagedScalingConfig(_Model):
+    minimum_units: int = Field(default=2, ge=1)
+    maximum_units: int = Field(default=10, ge=1)
+    maximum_on_demand_units: int | None = Field(default=2, ge=1)
+    maximum_core_units: int | None = Field(default=2, ge=1)
+
+
+class Ec2Config(_Model):
+    """The EMR on EC2 reference cluster."""
+
+    enabled: bool = True
+    release_label: str = "emr-7.10.0"
+    capacity: Literal["fleets", "groups"] = "fleets"
+    applications: tuple[str, ...] = ("Spark", "Hadoop", "Livy")
+    idle_timeout_minutes: int = Field(default=60, ge=1, le=10080)
+    managed_scaling: ManagedScalingConfig = ManagedScalingConfig()
+    glue_data_catalog: bool = True
+    iceberg: bool = True
+    tls_certificate_key: str = "artifacts/tls/emr-certificates.zip"
+    alarm_email: str | None = None
+
+    @field_validator("release_label")
+    @classmethod
+    def _release(cls, value: str) -> str:
+        ReleaseLabel.of(value).require_ec2()
+        return value
+
+    @field_validator("applications")
+    @classmethod
+    def _applications(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - KNOWN_APPLICATIONS)
+        if unknown:
+            raise ValueError(f"unknown {unknown}; allowed: {', '.join(sorted(KNOWN_APPLICATIONS))}")
+        return value
+
+
+class EnvironmentConfig(_Model):
+    """One deployment environment. Without ``account``/``region`` the stacks are environment-agnostic."""
+
+    account: str | None = Field(default=None, pattern=r"^\d{12}$")
+    region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
+    application_tag: str = "emr-platform"
+    cost_center: str = "data-platform"
+    removal_policy: Literal["retain", "destroy"] = "retain"
+    network: NetworkConfig = NetworkConfig()
+    ec2: Ec2Config = Ec2Config()
+
+    @model_validator(mode="after")
+    def _account_and_region_together(self) -> EnvironmentConfig:
+        if (self.account is None) != (self.region is None):
+            raise ValueError("account and region must be set together (or both left out for an env-agnostic synth)")
+        return self
+
+
+def load_config(context: Mapping[str, Any]) -> tuple[str, EnvironmentConfig]:
+    """Pick ``context["env"]`` (default ``default``) from ``context["environments"]`` and validate it."""
+    environments = context.get("environments") or {}
+    if not isinstance(environments, Mapping):
+        raise ConfigError(f"environments: got {type(environments).__name__}; must be an object of environments")
+    name = context.get("env") or DEFAULT_ENVIRONMENT
+    if name not in environments:
+        raise ConfigError(f"env: got {name!r}; defined environments: {', '.join(sorted(environments)) or 'none'}")
+    raw = environments[name]
+    try:
+        return name, EnvironmentConfig.model_validate(raw or {})
+    except ValidationError as err:
+        lines = []
+        for e in err.errors():
+            path = ".".join(str(p) for p in ("environments", name, *e["loc"]))
+            lines.append(f"{path}: {e['msg']} (got {e.get('input')!r})")
+        raise ConfigError("invalid configuration in cdk.json context:\n  " + "\n  ".join(lines)) from None

@@ -1,0 +1,122 @@
+"""The EMR on EC2 reference stack: an encrypted, runtime-role cluster with its buckets, dashboard and alarms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from constructs import Construct
+
+from emr_constructs import (
+    Application,
+    AtRestEncryption,
+    ClusterCapacity,
+    EmrCluster,
+    EmrClusterMonitoring,
+    EmrSecurityConfiguration,
+    EncryptionKey,
+    InTransitEncryption,
+    ManagedScaling,
+    ReleaseLabel,
+    RuntimeRoleAuthorization,
+    SecureBucket,
+)
+from emr_constructs.compliance.acknowledgments import Reason, acknowledge
+from stacks.config import Ec2Config
+
+DATA_PREFIXES = {"raw": "raw/", "curated": "curated/", "artifacts": "artifacts/"}
+
+
+class EmrEc2Stack(Stack):
+    """A long-running EMR on EC2 cluster in the network stack's private subnets.
+
+    At-rest (S3, local disk, EBS) and in-transit encryption, IMDSv2, job-centric runtime roles, Glue Data Catalog and
+    Iceberg, Graviton fleets with Spot task capacity, managed scaling and idle auto-termination. The TLS certificate
+    zip must be uploaded to ``s3://<DataBucket>/<tls_certificate_key>`` before the first deployment (see README).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: Ec2Config,
+        vpc: ec2.IVpc,
+        subnet_type: ec2.SubnetType,
+        application_tag: str,
+        cost_center: str,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        key = EncryptionKey(self, "DataKey", description="EMR platform data, logs and alarms", removal_policy=removal_policy).key
+        logs = SecureBucket(self, "Logs", encryption_key=key, removal_policy=removal_policy)
+        data = SecureBucket(
+            self, "Data", encryption_key=key, removal_policy=removal_policy, access_logs_bucket=logs.access_logs_bucket
+        )
+        certificate_uri = f"s3://{data.bucket_name}/{config.tls_certificate_key}"
+        security = EmrSecurityConfiguration(
+            self,
+            "SecurityConfiguration",
+            at_rest=AtRestEncryption(key=key),
+            in_transit=InTransitEncryption(certificate_s3_uri=certificate_uri),
+            runtime_roles=RuntimeRoleAuthorization(propagate_source_identity=True),
+            imdsv2=True,
+        )
+        scaling = config.managed_scaling
+        self.cluster = EmrCluster(
+            self,
+            "Cluster",
+            vpc=vpc,
+            vpc_subnets=ec2.SubnetSelection(subnet_type=subnet_type),
+            release_label=ReleaseLabel.of(config.release_label, "ec2.release_label"),
+            applications=[Application.of(name) for name in config.applications],
+            glue_data_catalog=config.glue_data_catalog,
+            iceberg=config.iceberg,
+            capacity=ClusterCapacity.instance_fleets()
+            if config.capacity == "fleets"
+            else ClusterCapacity.instance_groups(),
+            managed_scaling=ManagedScaling(
+                minimum_units=scaling.minimum_units,
+                maximum_units=scaling.maximum_units,
+                maximum_on_demand_units=scaling.maximum_on_demand_units,
+                maximum_core_units=scaling.maximum_core_units,
+            ),
+            idle_timeout=Duration.minutes(config.idle_timeout_minutes),
+            log_bucket=logs.bucket,
+            security_configuration=security,
+            application_tag=application_tag,
+            cost_center=cost_center,
+            removal_policy=removal_policy,
+        )
+        acknowledge(self.cluster.node.default_child, Reason.EMR_KERBEROS_OPTIONAL)  # type: ignore[arg-type]
+        # Nodes read bootstrap scripts and the TLS certificates; job data is only for the runtime role.
+        self.cluster.grant_data_read(data.bucket, [DATA_PREFIXES["artifacts"]])
+
+        self.runtime_role = self.cluster.add_runtime_role("SparkJobRole", description="Spark jobs on the EMR cluster")
+        self.runtime_role.grant_read(data.bucket, DATA_PREFIXES["raw"])
+        self.runtime_role.grant_read(data.bucket, DATA_PREFIXES["artifacts"])
+        self.runtime_role.grant_read_write(data.bucket, DATA_PREFIXES["curated"])
+
+        topic = sns.Topic(self, "Alarms", master_key=key, enforce_ssl=True)
+        if config.alarm_email:
+            topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
+        monitoring = EmrClusterMonitoring(
+            self,
+            "Monitoring",
+            cluster=self.cluster,
+            instance_groups=config.capacity == "groups",
+            alarm_topic=topic,
+        )
+
+        CfnOutput(self, "ClusterId", value=self.cluster.cluster_id)
+        CfnOutput(self, "LogBucket", value=logs.bucket_name)
+        CfnOutput(self, "LogUri", value=self.cluster.log_uri)
+        CfnOutput(self, "DataBucket", value=data.bucket_name)
+        CfnOutput(self, "TlsCertificateUri", value=certificate_uri)
+        CfnOutput(self, "RuntimeRoleArn", value=self.runtime_role.role_arn)
+        CfnOutput(self, "DashboardName", value=monitoring.dashboard_name)
+        CfnOutput(self, "AlarmTopicArn", value=topic.topic_arn)
