@@ -282,10 +282,11 @@ class EmrCluster(ClusterBase):
                 keep_job_flow_alive_when_no_steps=not auto_terminate_after_steps,
             ),
         )
-        # The instance profile and the policies of both roles must exist before EMR validates them.
-        self._resource.node.add_dependency(self._instance, self.service_role)
+        # The cluster references the instance profile and service role, so CloudFormation creates them first; their
+        # managed policies are not referenced, so depend on them explicitly or EMR may start without permissions.
+        self._resource.node.add_dependency(self._instance.policy)
         if self._service_role_construct:
-            self._resource.node.add_dependency(self._service_role_construct)
+            self._resource.node.add_dependency(self._service_role_construct.policy)
         self.cluster_id = self._resource.ref
         if security_configuration and security_configuration.at_rest and security_configuration.at_rest.local_disk:
             acknowledge(self._resource, Reason.NAG_EMR4_NESTED_AT_REST)

@@ -1,0 +1,41 @@
+# Two entry points for a fresh machine: `make synth` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CDK := node_modules/.bin/cdk
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: install synth test lint typecheck bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+## Synthesize every reference stack offline (default environment) with the cdk-nag packs; fails on any finding.
+synth: install
+	rm -rf cdk.out
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(CDK) synth --quiet
+	@echo "Templates:"; ls -1 $(CURDIR)/cdk.out/*.template.json
+	@echo "Compliance report (cdk-nag via Validations): $(CURDIR)/cdk.out/validation-report.json"
+
+## Run the whole test suite (unit, snapshots, compliance, examples), then lint and type-check.
+test: install
+	$(PY) -m pytest -n 2 -q
+	$(VENV)/bin/ruff check emr_constructs stacks tests benchmarks app.py
+	$(VENV)/bin/mypy
+
+bench: install
+	$(PY) benchmarks/synth.py
+
+clean:
+	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache
