@@ -33,6 +33,8 @@ class NetworkConfig(_Model):
 
     cidr: str = "10.0.0.0/16"
     max_azs: int = Field(default=2, ge=1, le=6)
+    availability_zones: tuple[str, ...] | None = None
+    """Required with an explicit account/region: listing them avoids an AZ context lookup at synth time."""
     nat_gateways: int = Field(default=1, ge=0, le=1)
     interface_endpoints: tuple[str, ...] = DEFAULT_INTERFACE_ENDPOINTS
     flow_log_retention_days: int = 365
@@ -96,6 +98,10 @@ class EnvironmentConfig(_Model):
     def _account_and_region_together(self) -> EnvironmentConfig:
         if (self.account is None) != (self.region is None):
             raise ValueError("account and region must be set together (or both left out for an env-agnostic synth)")
+        if self.account is not None and not self.network.availability_zones:
+            raise ValueError(
+                "network.availability_zones is required when account/region are set (no context lookup at synth)"
+            )
         return self
 
 

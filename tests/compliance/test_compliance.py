@@ -1,0 +1,81 @@
+"""Compliance over every synthesized reference stack: the four cdk-nag packs and cfn-lint.
+
+Variants cover the default environment, an environment with account/region, and instance groups with no NAT gateway.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from cfnlint.api import ManualArgs, lint_file
+
+import aws_cdk as cdk
+from aws_cdk import aws_s3 as s3
+
+from emr_constructs.compliance import NAG_PACKS
+from stacks.app_builder import build_stacks
+from stacks.config import load_config
+from tests.conftest import cdk_context
+from tests.reference_app import SynthResult, synth_reference_app
+
+ROOT = Path(__file__).resolve().parents[2]
+VARIANTS = {
+    "default": {"env": "default"},
+    "prod": {"env": "prod"},
+    "groups-no-nat": {
+        "env": "variant",
+        "environments": {"variant": {"network": {"nat_gateways": 0}, "ec2": {"capacity": "groups"}}},
+    },
+}
+
+
+@pytest.fixture(scope="module", params=list(VARIANTS))
+def synthesized(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SynthResult:
+    return synth_reference_app(tmp_path_factory.mktemp(request.param), **VARIANTS[request.param])
+
+
+def test_the_four_packs_guard_the_reference_app(tmp_path: Path) -> None:
+    """Canary: the same app with one insecure bucket added must fail in all four packs."""
+    ctx = cdk_context()
+    app = cdk.App(context=ctx, outdir=str(tmp_path))
+    stacks = build_stacks(app, *load_config(ctx))
+    s3.Bucket(stacks["network"], "InsecureCanary")  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+    report = json.loads((tmp_path / "validation-report.json").read_text())
+    failing = {p["pluginName"] for p in report["pluginReports"] if p["violations"]}
+    assert failing == set(NAG_PACKS)
+    paths = {c["constructPath"] for p in report["pluginReports"] for v in p["violations"] for c in v["violatingConstructs"]}
+    assert paths == {"Emr-default-Network/InsecureCanary/Resource"}
+
+
+def test_no_unacknowledged_nag_finding(synthesized: SynthResult) -> None:
+    assert synthesized.violations() == []
+    assert synthesized.error is None
+
+
+def test_every_acknowledgment_has_a_real_reason(synthesized: SynthResult) -> None:
+    tree = json.loads((synthesized.outdir / "tree.json").read_text())
+    reasons: list[str] = []
+
+    def walk(node: dict) -> None:
+        for entry in node.get("metadata", []) if isinstance(node.get("metadata"), list) else []:
+            if isinstance(entry, dict) and "acknowledged" in str(entry.get("type", "")).lower():
+                reasons.extend(entry.get("data", {}).values())
+        for child in node.get("children", {}).values():
+            walk(child)
+
+    walk(tree["tree"])
+    assert all(len(r) >= 60 for r in reasons), [r for r in reasons if len(r) < 60]
+
+
+def test_cfn_lint_is_clean_on_every_template(synthesized: SynthResult) -> None:
+    templates = sorted(synthesized.outdir.glob("*.template.json"))
+    assert templates
+    ignore = yaml.safe_load((ROOT / ".cfnlintrc.yaml").read_text())["ignore_checks"]
+    for template in templates:
+        matches = lint_file(template, config=ManualArgs(ignore_checks=ignore, regions=["us-east-1", "eu-west-1"]))
+        assert [str(m) for m in matches] == [], template.name

@@ -1,0 +1,47 @@
+"""Synthesizes the reference app (as app.py does) for snapshot, compliance and example tests."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import cx_api
+
+from stacks.app_builder import build_stacks
+from stacks.config import load_config
+from tests.conftest import cdk_context
+
+
+@dataclass
+class SynthResult:
+    assembly: cx_api.CloudAssembly | None
+    outdir: Path
+    error: str | None
+
+    def templates(self) -> dict[str, dict[str, Any]]:
+        assert self.assembly is not None, self.error
+        return {s.stack_name: s.template for s in self.assembly.stacks}
+
+    def violations(self) -> list[tuple[str, str]]:
+        report = json.loads((self.outdir / "validation-report.json").read_text())
+        return [
+            (v["ruleName"], c["constructPath"])
+            for plugin in report["pluginReports"]
+            for v in plugin["violations"]
+            for c in v["violatingConstructs"]
+        ]
+
+
+def synth_reference_app(outdir: Path, **context: Any) -> SynthResult:
+    """Build the stacks of ``context['env']`` (default: ``default``) with the nag packs, and synthesize."""
+    ctx = cdk_context(**context)
+    app = cdk.App(context=ctx, outdir=str(outdir))
+    name, config = load_config(ctx)
+    build_stacks(app, name, config)
+    try:
+        return SynthResult(app.synth(), outdir, None)
+    except RuntimeError as err:  # "ValidationFailed": findings from the compliance packs
+        return SynthResult(None, outdir, str(err))
