@@ -120,14 +120,34 @@ class SecureBucket(Construct):
             enforce_ssl=True,
             versioned=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            server_access_logs_bucket=access_logs_bucket,
-            server_access_logs_prefix=f"{construct_id}/",
             removal_policy=removal_policy,
             lifecycle_rules=[s3.LifecycleRule(noncurrent_version_expiration=DEFAULT_NONCURRENT_VERSION_EXPIRATION)],
         )
+        self._log_server_access(access_logs_bucket, f"{construct_id}/")
         for bucket in (self.bucket, access_logs_bucket):
             if isinstance(bucket, s3.Bucket) and bucket.node.scope is self:
                 acknowledge(bucket, Reason.BUCKET_REPLICATION)
+
+    def _log_server_access(self, destination: s3.IBucket, prefix: str) -> None:
+        """Server access logging through a bucket policy for the S3 logging service (no ACLs), whatever the app's
+        feature flags; an imported destination needs an equivalent policy of its own."""
+        cfn = self.bucket.node.default_child
+        assert isinstance(cfn, s3.CfnBucket)
+        cfn.logging_configuration = s3.CfnBucket.LoggingConfigurationProperty(
+            destination_bucket_name=destination.bucket_name, log_file_prefix=prefix
+        )
+        destination.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid=f"S3ServerAccessLogs{self.node.addr[:8]}",
+                principals=[iam.ServicePrincipal("logging.s3.amazonaws.com")],
+                actions=["s3:PutObject"],
+                resources=[destination.arn_for_objects(f"{prefix}*")],
+                conditions={
+                    "ArnLike": {"aws:SourceArn": self.bucket.bucket_arn},
+                    "StringEquals": {"aws:SourceAccount": Stack.of(self).account},
+                },
+            )
+        )
 
     @property
     def bucket_name(self) -> str:

@@ -74,3 +74,35 @@ def test_log_key_policy_admits_only_this_accounts_log_groups(template: Template)
 def test_retention_days_rejects_periods_cloudwatch_does_not_allow() -> None:
     with pytest.raises(ValueError, match=r"retention_days: got 42; CloudWatch Logs allows 1, 3, 5"):
         retention_days(42)
+
+
+def test_server_access_logs_are_delivered_by_bucket_policy_not_acls(template: Template) -> None:
+    template.has_resource_properties(
+        "AWS::S3::Bucket",
+        {"LoggingConfiguration": {"DestinationBucketName": {"Ref": Match.string_like_regexp("DataAccessLogs")},
+                                  "LogFilePrefix": "Data/"}},
+    )  # fmt: skip
+    template.has_resource_properties(
+        "AWS::S3::BucketPolicy",
+        {
+            "Bucket": {"Ref": Match.string_like_regexp("DataAccessLogs")},
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Action": "s3:PutObject",
+                                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                                "Condition": {
+                                    "ArnLike": {"aws:SourceArn": {"Fn::GetAtt": [Match.string_like_regexp("DataBucket"), "Arn"]}},
+                                    "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+                                },
+                            }
+                        )
+                    ]
+                )
+            },
+        },
+    )
+    for bucket in template.find_resources("AWS::S3::Bucket").values():
+        assert "AccessControl" not in bucket["Properties"]

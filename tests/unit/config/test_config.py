@@ -1,0 +1,70 @@
+"""The cdk.json configuration: defaults, overrides, and errors that name the key path."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stacks.config import ConfigError, EnvironmentConfig, load_config
+from tests.conftest import ROOT, cdk_context
+
+
+def test_default_environment_synthesizes_env_agnostic_with_frugal_defaults() -> None:
+    name, config = load_config(cdk_context())
+    assert name == "default"
+    assert config.account is None and config.region is None
+    assert config.network.nat_gateways == 1
+    assert config.ec2.release_label == "emr-7.10.0"
+    assert config.ec2.idle_timeout_minutes == 60
+    assert config.removal_policy == "retain"
+
+
+def test_named_environment_overrides_only_what_it_sets() -> None:
+    name, config = load_config(cdk_context(env="prod"))
+    assert (name, config.account, config.region) == ("prod", "123456789012", "eu-west-1")
+    assert config.ec2.idle_timeout_minutes == 120
+    assert config.ec2.managed_scaling.maximum_units == 40
+    assert config.ec2.managed_scaling.minimum_units == 2
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"ec2": {"idle_timeout_minutes": 0}}, r"environments\.bad\.ec2\.idle_timeout_minutes: Input should be greater"),
+        ({"ec2": {"release_label": "emr7"}}, r"environments\.bad\.ec2\.release_label: Value error, release_label: got 'emr7'"),
+        ({"ec2": {"applications": ["Sparkle"]}}, r"environments\.bad\.ec2\.applications: Value error, unknown \['Sparkle'\]"),
+        ({"ec2": {"idle_timout_minutes": 5}}, r"environments\.bad\.ec2\.idle_timout_minutes: Extra inputs are not permitted"),
+        ({"network": {"flow_log_retention_days": 42}}, r"environments\.bad\.network\.flow_log_retention_days: .*CloudWatch Logs allows"),
+        ({"network": {"nat_gateways": 3}}, r"environments\.bad\.network\.nat_gateways: Input should be less than or equal to 1"),
+        ({"account": "123456789012"}, r"account and region must be set together"),
+        ({"account": "123456789012", "region": "eu-west-1"}, r"network\.availability_zones is required"),
+        ({"removal_policy": "snapshot"}, r"environments\.bad\.removal_policy: Input should be 'retain' or 'destroy'"),
+    ],
+)  # fmt: skip
+def test_wrong_configuration_names_the_key(environment: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_config(cdk_context(env="bad", environments={"bad": environment}))
+
+
+def test_unknown_environment_lists_the_defined_ones() -> None:
+    with pytest.raises(ConfigError, match=r"env: got 'staging'; defined environments: default, prod"):
+        load_config(cdk_context(env="staging"))
+
+
+def test_config_model_is_frozen() -> None:
+    with pytest.raises(Exception, match="frozen"):
+        EnvironmentConfig().ec2.enabled = False  # type: ignore[misc]
+
+
+def test_app_py_exits_with_the_key_path_and_no_traceback(tmp_path: Path) -> None:
+    context = cdk_context(environments={"default": {"ec2": {"idle_timeout_minutes": -5}}})
+    env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps(context), "CDK_OUTDIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert "environments.default.ec2.idle_timeout_minutes" in result.stderr
+    assert "Traceback" not in result.stderr
