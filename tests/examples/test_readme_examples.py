@@ -1,0 +1,75 @@
+"""Every README example runs, and does what the README says it does."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from aws_cdk import Stack
+from aws_cdk.assertions import Template
+
+from tests.conftest import ROOT
+
+EXAMPLE = re.compile(r"<!-- example: (?P<name>[\w-]+) -->\n```python\n(?P<code>.*?)```", re.S)
+
+
+def readme_examples() -> dict[str, str]:
+    return {m["name"]: m["code"] for m in EXAMPLE.finditer((ROOT / "README.md").read_text())}
+
+
+def _run(code: str) -> dict[str, Any]:
+    namespace: dict[str, Any] = {"__name__": "readme_example"}
+    exec(compile(code, "README.md", "exec"), namespace)
+    return namespace
+
+
+def _cluster(stack: Stack) -> dict[str, Any]:
+    (cluster,) = Template.from_stack(stack).find_resources("AWS::EMR::Cluster").values()
+    return cluster["Properties"]
+
+
+def check_cluster(ns: dict[str, Any]) -> None:
+    props = _cluster(ns["stack"])
+    assert props["ReleaseLabel"] == "emr-7.10.0"
+    assert props["AutoTerminationPolicy"] == {"IdleTimeout": 1800}
+    assert {c["Classification"] for c in props["Configurations"]} == {"hive-site", "spark-hive-site", "iceberg-defaults"}
+    assert {"Key": "cost-center", "Value": "analytics"} in props["Tags"]
+    assert len(Template.from_stack(ns["stack"]).find_resources("AWS::CloudWatch::Alarm")) == 5
+
+
+def check_steps(ns: dict[str, Any]) -> None:
+    props = _cluster(ns["stack"])
+    assert props["Instances"]["KeepJobFlowAliveWhenNoSteps"] is False
+    assert props["Steps"][0]["HadoopJarStep"]["Args"][:3] == ["spark-submit", "--deploy-mode", "cluster"]
+    assert props["BootstrapActions"][0]["Name"] == "deps"
+
+
+def check_runtime_roles(ns: dict[str, Any]) -> None:
+    template = Template.from_stack(ns["stack"])
+    assert len(template.find_resources("AWS::EMR::SecurityConfiguration")) == 1
+    assert len(template.find_resources("Custom::AWS")) == 1
+    assert "ExecutionRoleArn" in str(template.find_resources("Custom::AWS"))
+
+
+def check_compliance(ns: dict[str, Any]) -> None:
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        ns["app"].synth()
+
+
+CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "cluster": check_cluster,
+    "steps": check_steps,
+    "runtime-roles": check_runtime_roles,
+    "compliance": check_compliance,
+}
+
+
+def test_every_example_has_a_check() -> None:
+    assert set(readme_examples()) == set(CHECKS)
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_readme_example(name: str) -> None:
+    CHECKS[name](_run(readme_examples()[name]))
