@@ -32,6 +32,7 @@ synth: install
 test: install
 	$(PY) -m pytest -n 2 -q
 	$(VENV)/bin/ruff check emr_constructs stacks tests benchmarks app.py
+	$(VENV)/bin/ruff format --check emr_constructs stacks tests benchmarks app.py
 	$(VENV)/bin/mypy
 
 bench: install

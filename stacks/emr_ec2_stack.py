@@ -52,7 +52,9 @@ class EmrEc2Stack(Stack):
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        key = EncryptionKey(self, "DataKey", description="EMR platform data, logs and alarms", removal_policy=removal_policy).key
+        key = EncryptionKey(
+            self, "DataKey", description="EMR platform data, logs and alarms", removal_policy=removal_policy
+        ).key
         logs = SecureBucket(self, "Logs", encryption_key=key, removal_policy=removal_policy)
         data = SecureBucket(
             self, "Data", encryption_key=key, removal_policy=removal_policy, access_logs_bucket=logs.access_logs_bucket

@@ -60,7 +60,10 @@ class NetworkStack(Stack):
 
         self.vpc.add_gateway_endpoint("S3", service=ec2.GatewayVpcEndpointAwsService.S3)
         endpoints_sg = ec2.SecurityGroup(
-            self, "EndpointsSecurityGroup", vpc=self.vpc, description="HTTPS from the VPC to the interface endpoints",
+            self,
+            "EndpointsSecurityGroup",
+            vpc=self.vpc,
+            description="HTTPS from the VPC to the interface endpoints",
             allow_all_outbound=False,
         )
         # The literal CIDR (not the VpcCidrBlock attribute) keeps the rule checkable at synth time.

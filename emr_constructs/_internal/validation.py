@@ -32,8 +32,10 @@ def check_range(prop: str, value: float | None, low: float | None = None, high: 
     if value is None or is_token(value):
         return
     if (low is not None and value < low) or (high is not None and value > high):
-        bounds = f"between {low} and {high}" if low is not None and high is not None else (
-            f"at least {low}" if low is not None else f"at most {high}"
+        bounds = (
+            f"between {low} and {high}"
+            if low is not None and high is not None
+            else (f"at least {low}" if low is not None else f"at most {high}")
         )
         raise fail(prop, value, f"must be {bounds}")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from aws_cdk import Duration
 from aws_cdk import aws_emr as emr
@@ -288,7 +289,7 @@ class ClusterCapacity:
                     raise fail("capacity.primary.spot_units", primary.spot_units,
                                "three primary nodes must be On-Demand (spot_units=0, on_demand_units=3)")  # fmt: skip
 
-    def render_instances(self) -> dict[str, object]:
+    def render_instances(self) -> dict[str, Any]:
         """The capacity part of ``CfnCluster.JobFlowInstancesConfigProperty``."""
         if self.kind == "groups":
             return {

@@ -17,7 +17,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from emr_constructs._internal.validation import check_range, check_pattern, fail, is_token
+from emr_constructs._internal.validation import check_pattern, check_range, fail, is_token
 from emr_constructs.cluster.applications import (
     Application,
     Configuration,
@@ -235,9 +235,7 @@ class EmrCluster(ClusterBase):
         self.security_groups = security_groups or EmrSecurityGroups.create(
             self, "SecurityGroups", vpc=vpc, release_label=release_label, private_subnet=private
         )
-        self.connections = ec2.Connections(
-            security_groups=[self.security_groups.primary, self.security_groups.core]
-        )
+        self.connections = ec2.Connections(security_groups=[self.security_groups.primary, self.security_groups.core])
 
         configs = list(configurations)
         if glue_data_catalog:
@@ -258,7 +256,9 @@ class EmrCluster(ClusterBase):
             service_role=self.service_role.role_arn,
             job_flow_role=self.instance_profile.instance_profile_name,
             log_uri=self.log_uri,
-            log_encryption_kms_key_id=self.log_bucket.encryption_key.key_arn if self.log_bucket.encryption_key else None,
+            log_encryption_kms_key_id=self.log_bucket.encryption_key.key_arn
+            if self.log_bucket.encryption_key
+            else None,
             security_configuration=security_configuration.security_configuration_name
             if security_configuration
             else None,
@@ -270,8 +270,8 @@ class EmrCluster(ClusterBase):
             managed_scaling_policy=managed_scaling._render(self.capacity.kind) if managed_scaling_enabled else None,
             kerberos_attributes=self._kerberos_attributes(),
             instances=emr.CfnCluster.JobFlowInstancesConfigProperty(
-                **self.capacity.render_instances(),  # type: ignore[arg-type]
-                **self._subnet_props(),  # type: ignore[arg-type]
+                **self.capacity.render_instances(),
+                **self._subnet_props(),
                 emr_managed_master_security_group=self.security_groups.primary.security_group_id,
                 emr_managed_slave_security_group=self.security_groups.core.security_group_id,
                 service_access_security_group=self.security_groups.service_access.security_group_id
@@ -397,9 +397,7 @@ class EmrCluster(ClusterBase):
         if not multi_primary:
             return
         if termination_protection is False:
-            raise fail(
-                "termination_protection", False, "EMR forces termination protection on for three primary nodes"
-            )
+            raise fail("termination_protection", False, "EMR forces termination protection on for three primary nodes")
         if idle_timeout is not None:
             raise fail(
                 "idle_timeout",
@@ -433,7 +431,7 @@ class EmrCluster(ClusterBase):
         if sc is None or sc.runtime_roles is None:
             raise fail(
                 prop,
-                getattr(value, "node", None) and value.node.path or value,
+                (getattr(value, "node", None) and value.node.path) or value,
                 "runtime roles need security_configuration=EmrSecurityConfiguration(runtime_roles="
                 "RuntimeRoleAuthorization())",
             )
@@ -468,8 +466,15 @@ class EmrCluster(ClusterBase):
         resources += tables
         self._instance.policy.add_statements(
             iam.PolicyStatement(
-                actions=["glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables",
-                         "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"],  # fmt: skip
+                actions=[
+                    "glue:GetDatabase",
+                    "glue:GetDatabases",
+                    "glue:GetTable",
+                    "glue:GetTables",
+                    "glue:GetPartition",
+                    "glue:GetPartitions",
+                    "glue:BatchGetPartition",
+                ],
                 resources=resources,
             )
         )

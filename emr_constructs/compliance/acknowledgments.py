@@ -44,9 +44,9 @@ class Reason(Enum):
         ("AwsSolutions-IAM4",),
     )
     EMR_KERBEROS_OPTIONAL = (
-        "Authentication to jobs is IAM-based: steps run under job-centric runtime roles (EnableApplicationScopedIAMRole) "
-        "and the cluster has no SSH key or public endpoint; Kerberos is available through the KerberosConfiguration "
-        "prop for workloads that need it",
+        "Authentication to jobs is IAM-based: steps run under job-centric runtime roles "
+        "(EnableApplicationScopedIAMRole) and the cluster has no SSH key or public endpoint; "
+        "Kerberos is available through the KerberosConfiguration prop for workloads that need it",
         (
             "AwsSolutions-EMR5",
             "AwsSolutions-EMR6",

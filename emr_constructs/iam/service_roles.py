@@ -76,8 +76,9 @@ class EmrServiceRole(Construct):
                 resources=[key.key_arn],
                 conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}},
             ),
-            iam.PolicyStatement(actions=KMS_ENCRYPT_ACTIONS + ["kms:ReEncryptFrom", "kms:ReEncryptTo"],
-                                resources=[key.key_arn]),
+            iam.PolicyStatement(
+                actions=[*KMS_ENCRYPT_ACTIONS, "kms:ReEncryptFrom", "kms:ReEncryptTo"], resources=[key.key_arn]
+            ),
         )
 
 

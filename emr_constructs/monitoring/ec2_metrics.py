@@ -11,7 +11,9 @@ from aws_cdk import aws_cloudwatch as cw
 EMR_EC2_NAMESPACE = "AWS/ElasticMapReduce"
 DEFAULT_PERIOD = Duration.minutes(5)
 
-INSTANCE_GROUP_ONLY_METRICS = frozenset({"CoreNodesRunning", "CoreNodesPending", "TaskNodesRunning", "TaskNodesPending"})
+INSTANCE_GROUP_ONLY_METRICS = frozenset(
+    {"CoreNodesRunning", "CoreNodesPending", "TaskNodesRunning", "TaskNodesPending"}
+)
 """Metrics EMR reports only for instance-group clusters: alarms on them must treat missing data explicitly."""
 
 
@@ -22,7 +24,12 @@ class EmrClusterMetricFactory:
         self.cluster_id = cluster_id
 
     def metric(
-        self, metric_name: str, *, statistic: str = "Average", period: Duration = DEFAULT_PERIOD, label: str | None = None
+        self,
+        metric_name: str,
+        *,
+        statistic: str = "Average",
+        period: Duration = DEFAULT_PERIOD,
+        label: str | None = None,
     ) -> cw.Metric:
         return cw.Metric(
             namespace=EMR_EC2_NAMESPACE,

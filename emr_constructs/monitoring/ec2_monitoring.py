@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from aws_cdk import Duration
@@ -37,7 +37,7 @@ class EmrClusterAlarmThresholds:
     unhealthy_nodes: int = 1
     hdfs_utilization_percent: float = 80
     yarn_memory_available_percent: float = 15
-    idle_for: Duration = Duration.hours(3)
+    idle_for: Duration = field(default_factory=lambda: Duration.hours(3))
 
     def validate(self) -> None:
         check_range("thresholds.failed_apps", self.failed_apps, 1)

@@ -90,9 +90,10 @@ class SecureBucket(Construct):
         access_logs_bucket: s3.IBucket | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.encryption_key: kms.IKey = encryption_key or EncryptionKey(
-            self, "Key", description=f"Encrypts {self.node.path}", removal_policy=removal_policy
-        ).key
+        self.encryption_key: kms.IKey = (
+            encryption_key
+            or EncryptionKey(self, "Key", description=f"Encrypts {self.node.path}", removal_policy=removal_policy).key
+        )
         if access_logs_bucket is None:
             access_logs = s3.Bucket(
                 self,
@@ -103,9 +104,7 @@ class SecureBucket(Construct):
                 versioned=True,
                 object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
                 removal_policy=removal_policy,
-                lifecycle_rules=[
-                    s3.LifecycleRule(noncurrent_version_expiration=DEFAULT_NONCURRENT_VERSION_EXPIRATION)
-                ],
+                lifecycle_rules=[s3.LifecycleRule(noncurrent_version_expiration=DEFAULT_NONCURRENT_VERSION_EXPIRATION)],
             )
             acknowledge(access_logs, Reason.ACCESS_LOG_BUCKET)
             access_logs_bucket = access_logs
@@ -190,7 +189,9 @@ class SecureLogGroup(Construct):
                     conditions={
                         "ArnLike": {
                             "kms:EncryptionContext:aws:logs:arn": Stack.of(self).format_arn(
-                                service="logs", resource="log-group", resource_name="*",
+                                service="logs",
+                                resource="log-group",
+                                resource_name="*",
                                 arn_format=ArnFormat.COLON_RESOURCE_NAME,
                             )
                         }
@@ -213,4 +214,3 @@ class SecureLogGroup(Construct):
     @property
     def log_group_arn(self) -> str:
         return self.log_group.log_group_arn
-

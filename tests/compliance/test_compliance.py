@@ -8,12 +8,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import aws_cdk as cdk
 import pytest
 import yaml
-from cfnlint.api import ManualArgs, lint_file
-
-import aws_cdk as cdk
 from aws_cdk import aws_s3 as s3
+from cfnlint.api import ManualArgs, lint_file
 
 from emr_constructs.compliance import NAG_PACKS
 from stacks.app_builder import build_stacks
@@ -48,7 +47,9 @@ def test_the_four_packs_guard_the_reference_app(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "validation-report.json").read_text())
     failing = {p["pluginName"] for p in report["pluginReports"] if p["violations"]}
     assert failing == set(NAG_PACKS)
-    paths = {c["constructPath"] for p in report["pluginReports"] for v in p["violations"] for c in v["violatingConstructs"]}
+    paths = {
+        c["constructPath"] for p in report["pluginReports"] for v in p["violations"] for c in v["violatingConstructs"]
+    }
     assert paths == {"Emr-default-Network/InsecureCanary/Resource"}
 
 

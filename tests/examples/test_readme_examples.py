@@ -34,7 +34,11 @@ def check_cluster(ns: dict[str, Any]) -> None:
     props = _cluster(ns["stack"])
     assert props["ReleaseLabel"] == "emr-7.10.0"
     assert props["AutoTerminationPolicy"] == {"IdleTimeout": 1800}
-    assert {c["Classification"] for c in props["Configurations"]} == {"hive-site", "spark-hive-site", "iceberg-defaults"}
+    assert {c["Classification"] for c in props["Configurations"]} == {
+        "hive-site",
+        "spark-hive-site",
+        "iceberg-defaults",
+    }
     assert {"Key": "cost-center", "Value": "analytics"} in props["Tags"]
     assert len(Template.from_stack(ns["stack"]).find_resources("AWS::CloudWatch::Alarm")) == 5
 

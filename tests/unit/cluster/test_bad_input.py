@@ -171,7 +171,9 @@ CASES: list[tuple[str, Callable[[tuple[Stack, ec2.Vpc]], object], str]] = [
 
 
 @pytest.mark.parametrize(("case", "build", "message"), CASES, ids=[c[0] for c in CASES])
-def test_bad_input_raises_a_clear_value_error(env: tuple[Stack, ec2.Vpc], case: str, build: Callable, message: str) -> None:
+def test_bad_input_raises_a_clear_value_error(
+    env: tuple[Stack, ec2.Vpc], case: str, build: Callable, message: str
+) -> None:
     with pytest.raises(ValueError, match=message):
         build(env)
 

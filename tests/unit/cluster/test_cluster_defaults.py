@@ -144,7 +144,12 @@ def test_service_role_uses_v2_policy_with_confused_deputy_conditions(template: T
                 ]
             },
             "ManagedPolicyArns": [
-                {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::aws:policy/service-role/AmazonEMRServicePolicy_v2"]]}
+                {
+                    "Fn::Join": [
+                        "",
+                        ["arn:", {"Ref": "AWS::Partition"}, ":iam::aws:policy/service-role/AmazonEMRServicePolicy_v2"],
+                    ]
+                }
             ],
         },
     )
@@ -195,7 +200,7 @@ def test_instance_role_is_least_privilege_and_not_v1(template: Template) -> None
 
 
 def test_instance_profile_and_policies_exist_before_the_cluster(template: Template) -> None:
-    (cluster_id, cluster) = next(iter(template.find_resources("AWS::EMR::Cluster").items()))
+    (cluster,) = template.find_resources("AWS::EMR::Cluster").values()
     policies = template.find_resources("AWS::IAM::ManagedPolicy")
     assert set(cluster["DependsOn"]) == set(policies)
     profile = next(iter(template.find_resources("AWS::IAM::InstanceProfile")))

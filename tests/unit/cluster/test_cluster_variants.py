@@ -58,7 +58,9 @@ def clusters() -> dict[str, dict]:
         iceberg=True,
         configurations=[
             Configuration("spark-defaults", {"spark.dynamicAllocation.enabled": "true"}),
-            Configuration("hadoop-env", configurations=[Configuration("export", {"JAVA_HOME": "/usr/lib/jvm/java-17"})]),
+            Configuration(
+                "hadoop-env", configurations=[Configuration("export", {"JAVA_HOME": "/usr/lib/jvm/java-17"})]
+            ),
             Configuration("hive-site", {"hive.exec.dynamic.partition": "true"}),
         ],
         termination_protection=True,
@@ -91,7 +93,9 @@ def clusters() -> dict[str, dict]:
     found = template.find_resources("AWS::EMR::Cluster")
     by_id = {}
     for logical_id, resource in found.items():
-        name = next(n for n in ("Groups", "MultiPrimaryFleets", "Catalog", "Spark8", "Outposts") if logical_id.startswith(n))
+        name = next(
+            n for n in ("Groups", "MultiPrimaryFleets", "Catalog", "Spark8", "Outposts") if logical_id.startswith(n)
+        )
         by_id[name] = resource["Properties"]
     by_id["_template"] = template  # type: ignore[assignment]
     return by_id
@@ -175,7 +179,9 @@ def test_spark_only_8x_line_gets_443_from_the_vpc(clusters: dict) -> None:
         {
             "GroupDescription": "EMR service access from the private subnet",
             "SecurityGroupIngress": [
-                Match.object_like({"FromPort": 443, "ToPort": 443, "CidrIp": {"Fn::GetAtt": [Match.any_value(), "CidrBlock"]}})
+                Match.object_like(
+                    {"FromPort": 443, "ToPort": 443, "CidrIp": {"Fn::GetAtt": [Match.any_value(), "CidrBlock"]}}
+                )
             ],
         },
     )

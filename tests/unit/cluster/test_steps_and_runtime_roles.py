@@ -59,7 +59,9 @@ def built() -> dict:
             runtime_role=runtime.role,
         )
     )
-    cluster.add_step(Step.spark_submit(name="second", entry_point="s3://my-artifacts/jobs/b.py", runtime_role=runtime.role))
+    cluster.add_step(
+        Step.spark_submit(name="second", entry_point="s3://my-artifacts/jobs/b.py", runtime_role=runtime.role)
+    )
     submitter = iam.Role(stack, "Submitter", assumed_by=iam.AccountRootPrincipal())
     cluster.grant_add_steps(submitter)
     imported = EmrCluster.from_cluster_id(stack, "Imported", "j-2AXXXXXXGAPLF", runtime_roles=[runtime.role])
@@ -67,7 +69,9 @@ def built() -> dict:
     imported.grant_add_steps(importer)
 
     kdc_secret = secretsmanager.Secret(stack, "KdcPassword")
-    kerberized = EmrSecurityConfiguration(stack, "Kerberized", kerberos=KerberosConfiguration(kdc_admin_password=kdc_secret))
+    kerberized = EmrSecurityConfiguration(
+        stack, "Kerberized", kerberos=KerberosConfiguration(kdc_admin_password=kdc_secret)
+    )
     EmrCluster(stack, "KerberosCluster", vpc=vpc, security_configuration=kerberized)
     return {
         "template": Template.from_stack(stack),
@@ -79,7 +83,9 @@ def built() -> dict:
 
 
 def _cluster_props(template: Template, prefix: str = "Cluster") -> dict:
-    return next(r for k, r in template.find_resources("AWS::EMR::Cluster").items() if k.startswith(prefix))["Properties"]
+    return next(r for k, r in template.find_resources("AWS::EMR::Cluster").items() if k.startswith(prefix))[
+        "Properties"
+    ]
 
 
 def test_bootstrap_action_rendered(built: dict) -> None:
@@ -138,8 +144,14 @@ def test_instance_role_may_assume_the_runtime_role(built: dict) -> None:
         {
             "PolicyDocument": {
                 "Statement": Match.array_with(
-                    [Match.object_like({"Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
-                                        "Resource": {"Fn::GetAtt": [Match.string_like_regexp("ClusterJobRole"), "Arn"]}})]
+                    [
+                        Match.object_like(
+                            {
+                                "Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+                                "Resource": {"Fn::GetAtt": [Match.string_like_regexp("ClusterJobRole"), "Arn"]},
+                            }
+                        )
+                    ]
                 )
             }
         },
@@ -204,7 +216,9 @@ def test_grant_add_steps_is_scoped_to_the_cluster_and_its_runtime_roles(built: d
 
 def test_imported_cluster_grants_and_metrics(built: dict) -> None:
     template: Template = built["template"]
-    policy = next(v for k, v in template.find_resources("AWS::IAM::Policy").items() if k.startswith("ImportedSubmitter"))
+    policy = next(
+        v for k, v in template.find_resources("AWS::IAM::Policy").items() if k.startswith("ImportedSubmitter")
+    )
     assert "cluster/j-2AXXXXXXGAPLF" in str(policy["Properties"]["PolicyDocument"]["Statement"][0]["Resource"])
     metric = built["imported"].metric_apps_failed()
     assert metric.namespace == "AWS/ElasticMapReduce"
@@ -230,5 +244,7 @@ def test_imported_cluster_grants_and_metrics(built: dict) -> None:
 def test_metric_methods(built: dict, method: str, metric_name: str, statistic: str) -> None:
     metric = getattr(built["cluster"], method)()
     assert (metric.metric_name, metric.statistic, metric.namespace) == (metric_name, statistic, "AWS/ElasticMapReduce")
-    cluster_logical_id = next(k for k in built["template"].find_resources("AWS::EMR::Cluster") if k.startswith("Cluster"))
+    cluster_logical_id = next(
+        k for k in built["template"].find_resources("AWS::EMR::Cluster") if k.startswith("Cluster")
+    )
     assert built["stack"].resolve(metric.dimensions["JobFlowId"]) == {"Ref": cluster_logical_id}

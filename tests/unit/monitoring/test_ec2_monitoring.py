@@ -49,7 +49,11 @@ def _alarm(template: Template, prefix: str) -> dict:
 def test_alarms(template: Template, alarm: str, metric: str, threshold: float, periods: int, operator: str) -> None:
     props = _alarm(template, alarm)
     assert (props["MetricName"], props["Namespace"]) == (metric, "AWS/ElasticMapReduce")
-    assert (props["Threshold"], props["EvaluationPeriods"], props["ComparisonOperator"]) == (threshold, periods, operator)
+    assert (props["Threshold"], props["EvaluationPeriods"], props["ComparisonOperator"]) == (
+        threshold,
+        periods,
+        operator,
+    )
     assert props["TreatMissingData"] == "notBreaching"
     assert props["Period"] == 300
 

@@ -60,7 +60,9 @@ def test_log_key_policy_admits_only_this_accounts_log_groups(template: Template)
                     [
                         Match.object_like(
                             {
-                                "Principal": {"Service": {"Fn::Join": ["", ["logs.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]}},
+                                "Principal": {
+                                    "Service": {"Fn::Join": ["", ["logs.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]}
+                                },
                                 "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": Match.any_value()}},
                             }
                         )
@@ -94,7 +96,9 @@ def test_server_access_logs_are_delivered_by_bucket_policy_not_acls(template: Te
                                 "Action": "s3:PutObject",
                                 "Principal": {"Service": "logging.s3.amazonaws.com"},
                                 "Condition": {
-                                    "ArnLike": {"aws:SourceArn": {"Fn::GetAtt": [Match.string_like_regexp("DataBucket"), "Arn"]}},
+                                    "ArnLike": {
+                                        "aws:SourceArn": {"Fn::GetAtt": [Match.string_like_regexp("DataBucket"), "Arn"]}
+                                    },
                                     "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
                                 },
                             }
