@@ -1,6 +1,6 @@
 """EMR on EC2: ``EmrCluster`` and its capacity, steps, security configuration and networking."""
 
-from emr_constructs.cluster.applications import Application, Configuration
+from emr_constructs.cluster.applications import Application, Classification, Configuration
 from emr_constructs.cluster.capacity import (
     ClusterCapacity,
     EbsVolume,
@@ -27,6 +27,7 @@ __all__ = [
     "Application",
     "AtRestEncryption",
     "BootstrapAction",
+    "Classification",
     "ClusterBase",
     "ClusterCapacity",
     "Configuration",

@@ -59,6 +59,28 @@ for _const, _name in {
     setattr(Application, _const, Application(_name))
 
 
+class Classification:
+    """Common configuration classifications, as data. Any other classification string works too.
+
+    See: https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-configure-apps.html
+    """
+
+    SPARK_DEFAULTS = "spark-defaults"
+    SPARK_ENV = "spark-env"
+    SPARK_HIVE_SITE = "spark-hive-site"
+    HIVE_SITE = "hive-site"
+    HADOOP_ENV = "hadoop-env"
+    CORE_SITE = "core-site"
+    YARN_SITE = "yarn-site"
+    HDFS_SITE = "hdfs-site"
+    EMRFS_SITE = "emrfs-site"
+    ICEBERG_DEFAULTS = "iceberg-defaults"
+    DELTA_DEFAULTS = "delta-defaults"
+    TRINO_CONNECTOR_HIVE = "trino-connector-hive"
+    LIVY_CONF = "livy-conf"
+    EXPORT = "export"
+
+
 @dataclass(frozen=True)
 class Configuration:
     """A configuration classification (``spark-defaults``, ``hive-site``...), optionally nested.
@@ -87,12 +109,12 @@ def glue_catalog_configurations() -> list[Configuration]:
     See: https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-spark-glue.html
     """
     props = {"hive.metastore.client.factory.class": GLUE_CATALOG_FACTORY}
-    return [Configuration("hive-site", props), Configuration("spark-hive-site", props)]
+    return [Configuration(Classification.HIVE_SITE, props), Configuration(Classification.SPARK_HIVE_SITE, props)]
 
 
 def iceberg_configurations() -> list[Configuration]:
     """Enable Apache Iceberg. See: https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-iceberg-use-cluster.html"""
-    return [Configuration("iceberg-defaults", {"iceberg.enabled": "true"})]
+    return [Configuration(Classification.ICEBERG_DEFAULTS, {"iceberg.enabled": "true"})]
 
 
 def merge_configurations(configurations: Sequence[Configuration]) -> list[Configuration]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk.assertions import Match, Template
 
 from emr_constructs import EmrCluster
@@ -12,7 +13,8 @@ from tests.conftest import new_stack, only_resource
 @pytest.fixture(scope="module")
 def template() -> Template:
     stack, vpc = new_stack()
-    EmrCluster(stack, "Cluster", vpc=vpc)
+    cluster = EmrCluster(stack, "Cluster", vpc=vpc)
+    cluster.connections.allow_from(ec2.Peer.ipv4("10.1.0.0/16"), ec2.Port.tcp(8998), "Livy from the analysts VPC")
     return Template.from_stack(stack)
 
 
@@ -228,3 +230,18 @@ def test_managed_security_groups_are_tagged_and_service_access_uses_9443(templat
 
 def test_cost_allocation_tags_on_the_cluster(cluster: dict) -> None:
     assert {"Key": "application", "Value": "Cluster"} in cluster["Tags"]
+
+
+def test_connections_open_the_primary_and_core_groups(template: Template) -> None:
+    groups = template.find_resources(
+        "AWS::EC2::SecurityGroup",
+        {
+            "Properties": {
+                "SecurityGroupIngress": Match.array_with(
+                    [Match.object_like({"CidrIp": "10.1.0.0/16", "FromPort": 8998})]
+                )
+            }
+        },
+    )
+    descriptions = sorted(g["Properties"]["GroupDescription"] for g in groups.values())
+    assert descriptions == ["EMR-managed core and task node group", "EMR-managed primary node group"]

@@ -11,6 +11,7 @@ from aws_cdk.assertions import Match, Template
 
 from emr_constructs import (
     Application,
+    Classification,
     ClusterCapacity,
     Configuration,
     EbsVolume,
@@ -57,7 +58,7 @@ def clusters() -> dict[str, dict]:
         glue_data_catalog=True,
         iceberg=True,
         configurations=[
-            Configuration("spark-defaults", {"spark.dynamicAllocation.enabled": "true"}),
+            Configuration(Classification.SPARK_DEFAULTS, {"spark.dynamicAllocation.enabled": "true"}),
             Configuration(
                 "hadoop-env", configurations=[Configuration("export", {"JAVA_HOME": "/usr/lib/jvm/java-17"})]
             ),

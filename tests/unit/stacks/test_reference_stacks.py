@@ -1,0 +1,113 @@
+"""Behaviour of the reference stacks, synthesized exactly as app.py builds them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.reference_app import synth_reference_app
+
+
+@pytest.fixture(scope="module")
+def default(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    return synth_reference_app(tmp_path_factory.mktemp("ref")).templates()
+
+
+@pytest.fixture(scope="module")
+def no_nat(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    ctx = {"env": "lean", "environments": {"lean": {"network": {"nat_gateways": 0, "interface_endpoints": ["sts"]}}}}
+    return synth_reference_app(tmp_path_factory.mktemp("lean"), **ctx).templates()
+
+
+def _of_type(template: dict[str, Any], resource_type: str) -> list[dict[str, Any]]:
+    return [r for r in template["Resources"].values() if r["Type"] == resource_type]
+
+
+def test_network_has_one_nat_gateway_endpoints_and_flow_logs(default: dict) -> None:
+    network = default["Emr-default-Network"]
+    assert len(_of_type(network, "AWS::EC2::NatGateway")) == 1
+    endpoints = _of_type(network, "AWS::EC2::VPCEndpoint")
+    assert sum(e["Properties"].get("VpcEndpointType") == "Gateway" for e in endpoints) == 1
+    services = {
+        str(e["Properties"]["ServiceName"]) for e in endpoints if e["Properties"].get("VpcEndpointType") == "Interface"
+    }
+    for name in ("elasticmapreduce", "sts", "kms", "logs", "monitoring", "glue"):
+        assert any(f".{name}" in s for s in services), name
+    (flow_log,) = _of_type(network, "AWS::EC2::FlowLog")
+    assert flow_log["Properties"]["TrafficType"] == "ALL"
+    for subnet in _of_type(network, "AWS::EC2::Subnet"):
+        assert subnet["Properties"]["MapPublicIpOnLaunch"] is False
+
+
+def test_private_subnets_are_tagged_for_the_emr_v2_policy(default: dict) -> None:
+    private = [
+        s for s in _of_type(default["Emr-default-Network"], "AWS::EC2::Subnet")
+        if {"Key": "aws-cdk:subnet-type", "Value": "Private"} in s["Properties"]["Tags"]
+    ]  # fmt: skip
+    assert len(private) == 2
+    for subnet in private:
+        assert {"Key": "for-use-with-amazon-emr-managed-policies", "Value": "true"} in subnet["Properties"]["Tags"]
+
+
+def test_zero_nat_gateways_gives_isolated_subnets(no_nat: dict) -> None:
+    network = no_nat["Emr-lean-Network"]
+    assert _of_type(network, "AWS::EC2::NatGateway") == []
+    assert _of_type(network, "AWS::EC2::InternetGateway") == []
+    cluster = _of_type(no_nat["Emr-lean-Ec2"], "AWS::EMR::Cluster")[0]
+    assert len(cluster["Properties"]["Instances"]["Ec2SubnetIds"]) == 2
+
+
+def test_ec2_stack_encrypts_at_rest_and_in_transit(default: dict) -> None:
+    ec2 = default["Emr-default-Ec2"]
+    (security,) = _of_type(ec2, "AWS::EMR::SecurityConfiguration")
+    encryption = security["Properties"]["SecurityConfiguration"]["EncryptionConfiguration"]
+    assert encryption["EnableAtRestEncryption"] is True and encryption["EnableInTransitEncryption"] is True
+    (cluster,) = _of_type(ec2, "AWS::EMR::Cluster")
+    assert cluster["Properties"]["SecurityConfiguration"] == {"Ref": next(
+        k for k, v in ec2["Resources"].items() if v["Type"] == "AWS::EMR::SecurityConfiguration")}  # fmt: skip
+
+
+def test_ec2_stack_outputs(default: dict) -> None:
+    outputs = default["Emr-default-Ec2"]["Outputs"]
+    for name in (
+        "ClusterId",
+        "LogBucket",
+        "LogUri",
+        "DashboardName",
+        "RuntimeRoleArn",
+        "DataBucket",
+        "TlsCertificateUri",
+    ):
+        assert name in outputs
+
+
+def test_alarms_notify_an_encrypted_topic(default: dict) -> None:
+    ec2 = default["Emr-default-Ec2"]
+    (topic_id,) = [k for k, v in ec2["Resources"].items() if v["Type"] == "AWS::SNS::Topic"]
+    assert "KmsMasterKeyId" in ec2["Resources"][topic_id]["Properties"]
+    for alarm in _of_type(ec2, "AWS::CloudWatch::Alarm"):
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}]
+
+
+def test_every_stateful_resource_is_retained(default: dict) -> None:
+    for template in default.values():
+        for resource in template["Resources"].values():
+            if resource["Type"] in ("AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Logs::LogGroup"):
+                assert resource.get("DeletionPolicy") == "Retain", resource["Type"]
+
+
+def test_runtime_role_reads_raw_and_writes_curated_only(default: dict) -> None:
+    ec2 = default["Emr-default-Ec2"]
+    role_id = next(
+        k
+        for k in ec2["Resources"]
+        if k.startswith("ClusterSparkJobRole") and ec2["Resources"][k]["Type"] == "AWS::IAM::Role"
+    )
+    policies = [v for v in _of_type(ec2, "AWS::IAM::ManagedPolicy") if v["Properties"]["Roles"] == [{"Ref": role_id}]]
+    text = str(policies)
+    assert "/raw/*" in text and "/curated/*" in text and "/artifacts/*" in text
+    writes = [
+        s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"] if "s3:PutObject" in s["Action"]
+    ]
+    assert len(writes) == 1 and "/curated/*" in str(writes[0]["Resource"])
