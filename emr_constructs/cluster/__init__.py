@@ -1,6 +1,7 @@
 """EMR on EC2: ``EmrCluster`` and its capacity, steps, security configuration and networking."""
 
 from emr_constructs.cluster.applications import Application, Classification, Configuration
+from emr_constructs.cluster.base import ClusterBase
 from emr_constructs.cluster.capacity import (
     ClusterCapacity,
     EbsVolume,
@@ -10,7 +11,7 @@ from emr_constructs.cluster.capacity import (
     SpotAllocationStrategy,
     SpotTimeoutAction,
 )
-from emr_constructs.cluster.cluster import ClusterBase, EmrCluster
+from emr_constructs.cluster.cluster import EmrCluster
 from emr_constructs.cluster.networking import EmrSecurityGroups
 from emr_constructs.cluster.scaling import ManagedScaling, ScalingUnit
 from emr_constructs.cluster.security_configuration import (

@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aws_cdk import Duration, RemovalPolicy, Stack, Tags
-from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_emr as emr
 from aws_cdk import aws_iam as iam
@@ -17,7 +16,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from emr_constructs._internal.validation import check_pattern, check_range, fail, is_token
+from emr_constructs._internal.validation import check_range, fail
 from emr_constructs.cluster.applications import (
     Application,
     Configuration,
@@ -25,109 +24,33 @@ from emr_constructs.cluster.applications import (
     iceberg_configurations,
     merge_configurations,
 )
+from emr_constructs.cluster.base import ClusterBase, _ImportedCluster
 from emr_constructs.cluster.capacity import ClusterCapacity
 from emr_constructs.cluster.networking import EmrSecurityGroups
+from emr_constructs.cluster.rules import check_multi_primary, idle_timeout_seconds, validate_applications
 from emr_constructs.cluster.scaling import ManagedScaling
 from emr_constructs.cluster.security_configuration import EmrSecurityConfiguration
 from emr_constructs.cluster.steps import BootstrapAction, Step
 from emr_constructs.cluster.submitter import StepSubmitter
-from emr_constructs.compliance.acknowledgments import Reason, acknowledge, acknowledge_finding, nag_resource_text
+from emr_constructs.compliance.acknowledgments import Reason, acknowledge
 from emr_constructs.iam.policies import KMS_ENCRYPT_ACTIONS
 from emr_constructs.iam.runtime_role import JobRuntimeRole, RuntimeRoleTrust
 from emr_constructs.iam.service_roles import EmrInstanceRole, EmrServiceRole
-from emr_constructs.monitoring.ec2_metrics import EmrClusterMetricFactory
 from emr_constructs.releases import (
-    AUTO_TERMINATION,
     MANAGED_SCALING,
     RUNTIME_ROLES,
-    SPARK_ONLY_LINE_APPLICATIONS,
     ReleaseLabel,
 )
 from emr_constructs.storage.secure import SecureBucket
 
 DEFAULT_RELEASE_LABEL = ReleaseLabel.EMR_7_10_0
 DEFAULT_APPLICATIONS = (Application.SPARK, Application.HADOOP, Application.LIVY)
-DEFAULT_IDLE_TIMEOUT = Duration.hours(1)
 DEFAULT_LOG_PREFIX = "emr-logs/"
 DEFAULT_STEP_CONCURRENCY = 1
 DEFAULT_MANAGED_SCALING = ManagedScaling(
     minimum_units=2, maximum_units=10, maximum_on_demand_units=2, maximum_core_units=2
 )
 """Core stays at two On-Demand units (HDFS); everything above scales as Spot task capacity."""
-IDLE_TIMEOUT_SECONDS = (60, 7 * 24 * 3600)
-STEP_ACTIONS = ["elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep", "elasticmapreduce:ListSteps",
-                "elasticmapreduce:CancelSteps", "elasticmapreduce:DescribeCluster"]  # fmt: skip
-
-
-class ClusterBase(Construct):
-    """What an owned and an imported cluster share: identity, grants and metrics."""
-
-    cluster_id: str
-    _runtime_roles: list[iam.IRole]
-
-    @property
-    def cluster_arn(self) -> str:
-        return Stack.of(self).format_arn(service="elasticmapreduce", resource="cluster", resource_name=self.cluster_id)
-
-    def grant_add_steps(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Submit, follow and cancel steps on this cluster; pass only this cluster's runtime roles."""
-        grant = iam.Grant.add_to_principal(grantee=grantee, actions=STEP_ACTIONS, resource_arns=[self.cluster_arn])
-        if self._runtime_roles:
-            iam.Grant.add_to_principal(
-                grantee=grantee, actions=["iam:PassRole"], resource_arns=[r.role_arn for r in self._runtime_roles]
-            )
-        return grant
-
-    @property
-    def _metrics(self) -> EmrClusterMetricFactory:
-        return EmrClusterMetricFactory(self.cluster_id)
-
-    def metric(self, metric_name: str, *, statistic: str = "Average", period: Duration | None = None) -> cw.Metric:
-        """Any ``AWS/ElasticMapReduce`` metric of this cluster."""
-        return self._metrics.metric(metric_name, statistic=statistic, period=period or Duration.minutes(5))
-
-    def metric_is_idle(self) -> cw.Metric:
-        return self._metrics.is_idle()
-
-    def metric_apps_failed(self) -> cw.Metric:
-        return self._metrics.apps_failed()
-
-    def metric_apps_pending(self) -> cw.Metric:
-        return self._metrics.apps_pending()
-
-    def metric_apps_running(self) -> cw.Metric:
-        return self._metrics.apps_running()
-
-    def metric_yarn_memory_available_percentage(self) -> cw.Metric:
-        return self._metrics.yarn_memory_available_percentage()
-
-    def metric_container_pending_ratio(self) -> cw.Metric:
-        return self._metrics.container_pending_ratio()
-
-    def metric_hdfs_utilization(self) -> cw.Metric:
-        return self._metrics.hdfs_utilization()
-
-    def metric_capacity_remaining_gb(self) -> cw.Metric:
-        return self._metrics.capacity_remaining_gb()
-
-    def metric_core_nodes_running(self) -> cw.Metric:
-        """Reported for instance-group clusters only."""
-        return self._metrics.core_nodes_running()
-
-    def metric_task_nodes_running(self) -> cw.Metric:
-        """Reported for instance-group clusters only."""
-        return self._metrics.task_nodes_running()
-
-    def metric_mr_unhealthy_nodes(self) -> cw.Metric:
-        return self._metrics.mr_unhealthy_nodes()
-
-
-class _ImportedCluster(ClusterBase):
-    def __init__(self, scope: Construct, construct_id: str, cluster_id: str, runtime_roles: Sequence[iam.IRole]):
-        super().__init__(scope, construct_id)
-        check_pattern("cluster_id", cluster_id, r"j-[0-9A-Z]{1,256}", "an EMR cluster id such as 'j-2AXXXXXXGAPLF'")
-        self.cluster_id = cluster_id
-        self._runtime_roles = list(runtime_roles)
 
 
 class EmrCluster(ClusterBase):
@@ -196,10 +119,10 @@ class EmrCluster(ClusterBase):
         self.release_label = release_label
         self.capacity = capacity or ClusterCapacity.instance_fleets()
         self.capacity.validate(release_label)
-        self._validate_applications(release_label, applications)
+        validate_applications(release_label, applications)
         check_range("step_concurrency_level", step_concurrency_level, 1, 256)
         multi_primary = self.capacity.primary_count == 3
-        self._check_multi_primary(multi_primary, idle_timeout, termination_protection, security_configuration)
+        check_multi_primary(multi_primary, idle_timeout, termination_protection, security_configuration)
         if managed_scaling_enabled:
             managed_scaling.validate(self.capacity.kind)
             release_label.require(MANAGED_SCALING, "managed_scaling", managed_scaling)
@@ -245,7 +168,7 @@ class EmrCluster(ClusterBase):
             configs += iceberg_configurations()
         self.configurations = merge_configurations(configs)
 
-        idle = self._idle_timeout_seconds(release_label, idle_timeout, multi_primary, auto_terminate_after_steps)
+        idle = idle_timeout_seconds(release_label, idle_timeout, multi_primary, auto_terminate_after_steps)
         self._resource = emr.CfnCluster(
             self,
             "Resource",
@@ -376,56 +299,6 @@ class EmrCluster(ClusterBase):
 
     # ---- helpers -------------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _validate_applications(release: ReleaseLabel, applications: Sequence[Application]) -> None:
-        for app in applications:
-            Application.of(app.name)
-            if release.is_spark_only and app.name not in SPARK_ONLY_LINE_APPLICATIONS:
-                raise fail(
-                    "applications",
-                    app.name,
-                    f"the Spark-only {release.label} ships only {', '.join(sorted(SPARK_ONLY_LINE_APPLICATIONS))}",
-                )
-
-    @staticmethod
-    def _check_multi_primary(
-        multi_primary: bool,
-        idle_timeout: Duration | None,
-        termination_protection: bool | None,
-        security_configuration: EmrSecurityConfiguration | None,
-    ) -> None:
-        if not multi_primary:
-            return
-        if termination_protection is False:
-            raise fail("termination_protection", False, "EMR forces termination protection on for three primary nodes")
-        if idle_timeout is not None:
-            raise fail(
-                "idle_timeout",
-                idle_timeout.to_human_string(),
-                "EMR ignores auto-termination for three primary nodes; leave idle_timeout unset",
-            )
-        kerberos = security_configuration.kerberos if security_configuration else None
-        if kerberos is not None and kerberos.cluster_dedicated:
-            raise fail(
-                "security_configuration.kerberos",
-                "cluster-dedicated KDC",
-                "three primary nodes need an external KDC (set external_kdc_server)",
-            )
-
-    @staticmethod
-    def _idle_timeout_seconds(
-        release: ReleaseLabel, idle_timeout: Duration | None, multi_primary: bool, transient: bool
-    ) -> int | None:
-        if multi_primary or transient:
-            return None
-        if idle_timeout is None:
-            return int(DEFAULT_IDLE_TIMEOUT.to_seconds()) if release.supports(AUTO_TERMINATION) else None
-        seconds = idle_timeout.to_seconds()
-        if not is_token(seconds):
-            check_range("idle_timeout (seconds)", seconds, *IDLE_TIMEOUT_SECONDS)
-        release.require(AUTO_TERMINATION, "idle_timeout", idle_timeout.to_human_string())
-        return int(seconds)
-
     def _require_runtime_roles(self, prop: str, value: Any) -> None:
         sc = self.security_configuration
         if sc is None or sc.runtime_roles is None:
@@ -458,33 +331,7 @@ class EmrCluster(ClusterBase):
         self._instance.policy.allow_s3(self.log_bucket, prefix, read=False, write=True)
 
     def _grant_glue_catalog_read(self, databases: Sequence[str] = ("default",)) -> None:
-        stack = Stack.of(self)
-        resources = [stack.format_arn(service="glue", resource="catalog")]
-        tables = [stack.format_arn(service="glue", resource="table", resource_name=f"{db}/*") for db in databases]
-        for db in databases:
-            resources.append(stack.format_arn(service="glue", resource="database", resource_name=db))
-        resources += tables
-        self._instance.policy.add_statements(
-            iam.PolicyStatement(
-                actions=[
-                    "glue:GetDatabase",
-                    "glue:GetDatabases",
-                    "glue:GetTable",
-                    "glue:GetTables",
-                    "glue:GetPartition",
-                    "glue:GetPartitions",
-                    "glue:BatchGetPartition",
-                ],
-                resources=resources,
-            )
-        )
-        for table in tables:
-            acknowledge_finding(
-                self._instance.policy.policy,  # type: ignore[arg-type]
-                Reason.GLUE_TABLES_OF_DATABASE,
-                "AwsSolutions-IAM5",
-                "Resource::" + nag_resource_text(self, table),
-            )
+        self._instance.policy.allow_glue_catalog_read(databases)
 
     def _kerberos_attributes(self) -> emr.CfnCluster.KerberosAttributesProperty | None:
         sc = self.security_configuration
@@ -497,29 +344,12 @@ class EmrCluster(ClusterBase):
 
     def _submit_runtime_role_step(self, step: Step, index: int) -> None:
         assert step.runtime_role is not None
-        submitter = StepSubmitter.of(self)
-        submitter.allow(self.cluster_arn, step.runtime_role)
-        call = cr.AwsSdkCall(
-            service="EMR",
-            action="addJobFlowSteps",
-            parameters={
-                "JobFlowId": self.cluster_id,
-                "ExecutionRoleArn": step.runtime_role.role_arn,
-                "Steps": [step._sdk_request()],
-            },
-            physical_resource_id=cr.PhysicalResourceId.from_response("StepIds.0"),
-        )
-        submit = cr.AwsCustomResource(
+        self._last_runtime_step = StepSubmitter.of(self).submit(
             self,
             f"RuntimeRoleStep{index}",
-            on_create=call,
-            install_latest_aws_sdk=False,
-            role=submitter.role,
-            log_group=submitter.log_group,
+            cluster_id=self.cluster_id,
+            cluster_arn=self.cluster_arn,
+            step_request=step._sdk_request(),
+            runtime_role=step.runtime_role,
+            after=self._last_runtime_step,
         )
-        submit.node.add_dependency(submitter)
-        # Keep runtime-role steps in the order they were added.
-        if self._last_runtime_step is not None:
-            submit.node.add_dependency(self._last_runtime_step)
-        self._last_runtime_step = submit
-        submitter.acknowledge_provider()

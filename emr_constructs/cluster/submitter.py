@@ -6,8 +6,11 @@ its role and log group are shared and every cluster adds its own, narrowly scope
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
+from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
@@ -51,6 +54,39 @@ class StepSubmitter(Construct):
             iam.PolicyStatement(actions=["elasticmapreduce:AddJobFlowSteps"], resources=[cluster_arn]),
             iam.PolicyStatement(actions=["iam:PassRole"], resources=[runtime_role.role_arn]),
         )
+
+    def submit(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        cluster_id: str,
+        cluster_arn: str,
+        step_request: dict[str, Any],
+        runtime_role: iam.IRole,
+        after: cr.AwsCustomResource | None,
+    ) -> cr.AwsCustomResource:
+        """Submit one step as ``runtime_role`` once the cluster exists, after the step ``after``."""
+        self.allow(cluster_arn, runtime_role)
+        call = cr.AwsSdkCall(
+            service="EMR",
+            action="addJobFlowSteps",
+            parameters={"JobFlowId": cluster_id, "ExecutionRoleArn": runtime_role.role_arn, "Steps": [step_request]},
+            physical_resource_id=cr.PhysicalResourceId.from_response("StepIds.0"),
+        )
+        submission = cr.AwsCustomResource(
+            scope,
+            construct_id,
+            on_create=call,
+            install_latest_aws_sdk=False,
+            role=self.role,
+            log_group=self.log_group,
+        )
+        submission.node.add_dependency(self)
+        if after is not None:
+            submission.node.add_dependency(after)
+        self.acknowledge_provider()
+        return submission
 
     def acknowledge_provider(self) -> None:
         provider = Stack.of(self).node.try_find_child(PROVIDER_ID)

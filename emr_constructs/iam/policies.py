@@ -7,6 +7,9 @@ PCI packs require (no inline policies).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -17,6 +20,10 @@ S3_READ_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion"]
 S3_WRITE_ACTIONS = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
 KMS_DECRYPT_ACTIONS = ["kms:Decrypt", "kms:DescribeKey"]
 KMS_ENCRYPT_ACTIONS = ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"]
+GLUE_READ_ACTIONS = [
+    "glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables",
+    "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
+]  # fmt: skip
 
 
 def _object_arn(bucket: s3.IBucket, prefix: str) -> str:
@@ -72,6 +79,19 @@ class RolePolicy(Construct):
         if self.policy is None:
             self.policy = iam.ManagedPolicy(self, "Resource", roles=[self._role], description=self._description)
         self.policy.add_statements(*statements)
+
+    def allow_glue_catalog_read(self, databases: Sequence[str]) -> None:
+        """Read the Glue Data Catalog entries of ``databases`` (the Hive/Spark metastore); the table wildcard of
+        each database is acknowledged on its own."""
+        stack = Stack.of(self)
+        tables = [stack.format_arn(service="glue", resource="table", resource_name=f"{db}/*") for db in databases]
+        resources = [stack.format_arn(service="glue", resource="catalog")]
+        resources += [stack.format_arn(service="glue", resource="database", resource_name=db) for db in databases]
+        self.add_statements(iam.PolicyStatement(actions=GLUE_READ_ACTIONS, resources=[*resources, *tables]))
+        assert self.policy is not None
+        for table in tables:
+            finding = "Resource::" + nag_resource_text(self, table)
+            acknowledge_finding(self.policy, Reason.GLUE_TABLES_OF_DATABASE, "AwsSolutions-IAM5", finding)
 
     def allow_s3(self, bucket: s3.IBucket, prefix: str = "*", *, read: bool = True, write: bool = False) -> None:
         """Object access under ``prefix``; the prefix wildcard is acknowledged for exactly that object ARN."""
