@@ -9,6 +9,7 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import cx_api
+from constructs import IConstruct
 
 from stacks.app_builder import build_stacks
 from stacks.config import load_config
@@ -17,6 +18,7 @@ from tests.conftest import cdk_context
 
 @dataclass
 class SynthResult:
+    app: cdk.App
     assembly: cx_api.CloudAssembly | None
     outdir: Path
     error: str | None
@@ -24,6 +26,15 @@ class SynthResult:
     def templates(self) -> dict[str, dict[str, Any]]:
         assert self.assembly is not None, self.error
         return {s.stack_name: s.template for s in self.assembly.stacks}
+
+    def acknowledgments(self) -> list[tuple[IConstruct, str, str]]:
+        """Every (construct, rule, reason) acknowledged anywhere in the app."""
+        found = []
+        for construct in self.app.node.find_all():
+            for entry in construct.node.metadata:
+                if entry.type == cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY:
+                    found += [(construct, rule, reason) for rule, reason in entry.data.items()]
+        return found
 
     def violations(self) -> list[tuple[str, str]]:
         report = json.loads((self.outdir / "validation-report.json").read_text())
@@ -42,6 +53,6 @@ def synth_reference_app(outdir: Path, **context: Any) -> SynthResult:
     name, config = load_config(ctx)
     build_stacks(app, name, config)
     try:
-        return SynthResult(app.synth(), outdir, None)
+        return SynthResult(app, app.synth(), outdir, None)
     except RuntimeError as err:  # "ValidationFailed": findings from the compliance packs
-        return SynthResult(None, outdir, str(err))
+        return SynthResult(app, None, outdir, str(err))
