@@ -222,6 +222,14 @@ class ClusterCapacity:
         )  # fmt: skip
 
     @property
+    def core_units(self) -> int:
+        """Initial core capacity: instances for groups, units for fleets."""
+        c = self.core
+        if c is None:
+            return 0
+        return c.count if isinstance(c, InstanceGroup) else c.on_demand_units + c.spot_units
+
+    @property
     def primary_count(self) -> int:
         p = self.primary
         return p.count if isinstance(p, InstanceGroup) else p.on_demand_units + p.spot_units

@@ -124,7 +124,7 @@ class EmrCluster(ClusterBase):
         multi_primary = self.capacity.primary_count == 3
         check_multi_primary(multi_primary, idle_timeout, termination_protection, security_configuration)
         if managed_scaling_enabled:
-            managed_scaling.validate(self.capacity.kind)
+            managed_scaling.validate_against(self.capacity.kind, self.capacity.core_units)
             release_label.require(MANAGED_SCALING, "managed_scaling", managed_scaling)
         self.security_configuration = security_configuration
         self._runtime_roles = []

@@ -41,6 +41,17 @@ class ManagedScaling:
     maximum_core_units: int | None = None
     unit_type: ScalingUnit | None = None
 
+    def validate_against(self, capacity_kind: str, core_units: int) -> None:
+        """``validate`` plus: the core limit must not be below the initial core capacity (EMR would shrink HDFS)."""
+        self.validate(capacity_kind)
+        limit = self.maximum_core_units
+        if limit is not None and not is_token([limit, core_units]) and limit < core_units:
+            raise fail(
+                "managed_scaling.maximum_core_units",
+                limit,
+                f"is below the initial core capacity ({core_units}); raise it or shrink capacity.core",
+            )
+
     def validate(self, capacity_kind: str) -> None:
         check_range("managed_scaling.minimum_units", self.minimum_units, 1, MAX_CAPACITY_UNITS)
         check_range("managed_scaling.maximum_units", self.maximum_units, 1, MAX_CAPACITY_UNITS)

@@ -19,6 +19,7 @@ from emr_constructs import (
     EmrSecurityGroups,
     InstanceFleet,
     InstanceGroup,
+    ManagedScaling,
     Market,
     ReleaseLabel,
 )
@@ -37,6 +38,7 @@ def clusters() -> dict[str, dict]:
             core=InstanceGroup(count=4, ebs_volumes=[EbsVolume(size_gib=256, volumes_per_instance=2)]),
             tasks=[InstanceGroup(instance_type="r7g.2xlarge", count=0, market=Market.SPOT)],
         ),
+        managed_scaling=ManagedScaling(minimum_units=4, maximum_units=20, maximum_core_units=4),
         step_concurrency_level=10,
         cost_center="analytics",
         application_tag="nightly-etl",
