@@ -205,9 +205,9 @@ class EmrCluster(ClusterBase):
                 keep_job_flow_alive_when_no_steps=not auto_terminate_after_steps,
             ),
         )
-        # The cluster references the instance profile and service role, so CloudFormation creates them first; their
-        # managed policies are not referenced, so depend on them explicitly or EMR may start without permissions.
-        self._resource.node.add_dependency(self._instance.policy)
+        # EMR validates the instance profile and both roles' permissions when the cluster is created: depend on the
+        # profile (also referenced) and on the managed policies (not referenced) so CloudFormation creates them first.
+        self._resource.node.add_dependency(self.instance_profile, self._instance.policy)
         if self._service_role_construct:
             self._resource.node.add_dependency(self._service_role_construct.policy)
         self.cluster_id = self._resource.ref

@@ -48,6 +48,7 @@ def check_steps(ns: dict[str, Any]) -> None:
     assert props["Instances"]["KeepJobFlowAliveWhenNoSteps"] is False
     assert props["Steps"][0]["HadoopJarStep"]["Args"][:3] == ["spark-submit", "--deploy-mode", "cluster"]
     assert props["BootstrapActions"][0]["Name"] == "deps"
+    assert props["ManagedScalingPolicy"]["ComputeLimits"]["MaximumCoreCapacityUnits"] == 3
 
 
 def check_runtime_roles(ns: dict[str, Any]) -> None:

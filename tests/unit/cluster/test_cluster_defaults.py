@@ -204,8 +204,8 @@ def test_instance_role_is_least_privilege_and_not_v1(template: Template) -> None
 def test_instance_profile_and_policies_exist_before_the_cluster(template: Template) -> None:
     (cluster,) = template.find_resources("AWS::EMR::Cluster").values()
     policies = template.find_resources("AWS::IAM::ManagedPolicy")
-    assert set(cluster["DependsOn"]) == set(policies)
     profile = next(iter(template.find_resources("AWS::IAM::InstanceProfile")))
+    assert set(cluster["DependsOn"]) == {*policies, profile}
     assert cluster["Properties"]["JobFlowRole"] == {"Ref": profile}
 
 
