@@ -58,6 +58,15 @@ def check_runtime_roles(ns: dict[str, Any]) -> None:
     assert "ExecutionRoleArn" in str(template.find_resources("Custom::AWS"))
 
 
+def check_building_blocks(ns: dict[str, Any]) -> None:
+    template = Template.from_stack(ns["stack"])
+    deletion = sorted(r.get("DeletionPolicy") for r in template.find_resources("AWS::S3::Bucket").values())
+    assert deletion == ["Delete", "Delete", "Retain", "Retain"]
+    (group,) = template.find_resources("AWS::Logs::LogGroup").values()
+    assert group["Properties"]["RetentionInDays"] == 400
+    assert len(template.find_resources("AWS::IAM::InstanceProfile")) == 1
+
+
 def check_compliance(ns: dict[str, Any]) -> None:
     with pytest.raises(RuntimeError, match="ValidationFailed"):
         ns["app"].synth()
@@ -67,6 +76,7 @@ CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "cluster": check_cluster,
     "steps": check_steps,
     "runtime-roles": check_runtime_roles,
+    "building-blocks": check_building_blocks,
     "compliance": check_compliance,
 }
 
