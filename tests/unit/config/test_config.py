@@ -68,3 +68,17 @@ def test_app_py_exits_with_the_key_path_and_no_traceback(tmp_path: Path) -> None
     assert result.returncode == 2
     assert "environments.default.ec2.idle_timeout_minutes" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_cdk_json_carries_exactly_the_recommended_feature_flags_of_the_installed_aws_cdk_lib() -> None:
+    import tarfile
+
+    import aws_cdk
+
+    bundle = next((Path(aws_cdk.__file__).parent / "_jsii").glob("aws-cdk-lib@*.jsii.tgz"))
+    with tarfile.open(bundle) as archive:
+        member = archive.extractfile("package/recommended-feature-flags.json")
+        assert member is not None
+        recommended = json.load(member)
+    flags = {k: v for k, v in json.loads((ROOT / "cdk.json").read_text())["context"].items() if k != "environments"}
+    assert flags == recommended
