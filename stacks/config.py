@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from emr_constructs._internal.validation import check_s3_uri
 from emr_constructs.cluster.applications import KNOWN_APPLICATIONS
 from emr_constructs.releases import ReleaseLabel
 from emr_constructs.storage.secure import RETENTION_BY_DAYS
@@ -66,12 +67,24 @@ class Ec2Config(_Model):
     glue_data_catalog: bool = True
     iceberg: bool = True
     tls_certificate_key: str = "artifacts/tls/emr-certificates.zip"
+    tls_certificate_s3_uri: str | None = None
+    """An existing ``s3://bucket/key.zip`` of PEM certificates; overrides ``tls_certificate_key`` (data bucket)."""
     alarm_email: str | None = None
 
     @field_validator("release_label")
     @classmethod
     def _release(cls, value: str) -> str:
         ReleaseLabel.of(value).require_ec2()
+        return value
+
+    @field_validator("tls_certificate_s3_uri")
+    @classmethod
+    def _certificate_uri(cls, value: str | None) -> str | None:
+        check_s3_uri("tls_certificate_s3_uri", value)
+        if value is not None and "/" not in value.removeprefix("s3://").rstrip("/"):
+            raise ValueError(
+                f"tls_certificate_s3_uri: got {value!r}; must name an object, e.g. s3://bucket/tls/certs.zip"
+            )
         return value
 
     @field_validator("applications")

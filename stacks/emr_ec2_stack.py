@@ -6,6 +6,7 @@ from typing import Any
 
 from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
@@ -35,7 +36,7 @@ class EmrEc2Stack(Stack):
 
     At-rest (S3, local disk, EBS) and in-transit encryption, IMDSv2, job-centric runtime roles, Glue Data Catalog and
     Iceberg, Graviton fleets with Spot task capacity, managed scaling and idle auto-termination. The TLS certificate
-    zip must be uploaded to ``s3://<DataBucket>/<tls_certificate_key>`` before the first deployment (see README).
+    zip is read from ``tls_certificate_s3_uri`` (an existing object) or ``s3://<DataBucket>/<tls_certificate_key>``.
     """
 
     def __init__(
@@ -59,7 +60,12 @@ class EmrEc2Stack(Stack):
         data = SecureBucket(
             self, "Data", encryption_key=key, removal_policy=removal_policy, access_logs_bucket=logs.access_logs_bucket
         )
-        certificate_uri = f"s3://{data.bucket_name}/{config.tls_certificate_key}"
+        if config.tls_certificate_s3_uri:
+            bucket_name, certificate_key = config.tls_certificate_s3_uri.removeprefix("s3://").split("/", 1)
+            certificate_bucket = s3.Bucket.from_bucket_name(self, "CertificateBucket", bucket_name)
+        else:
+            certificate_bucket, certificate_key = data.bucket, config.tls_certificate_key
+        certificate_uri = f"s3://{certificate_bucket.bucket_name}/{certificate_key}"
         security = EmrSecurityConfiguration(
             self,
             "SecurityConfiguration",
@@ -97,6 +103,8 @@ class EmrEc2Stack(Stack):
         acknowledge(self.cluster.node.default_child, Reason.EMR_KERBEROS_OPTIONAL)  # type: ignore[arg-type]
         # Nodes read bootstrap scripts and the TLS certificates; job data is only for the runtime role.
         self.cluster.grant_data_read(data.bucket, [DATA_PREFIXES["artifacts"]])
+        if certificate_bucket is not data.bucket:
+            self.cluster.grant_data_read(certificate_bucket, [certificate_key])
 
         self.runtime_role = self.cluster.add_runtime_role("SparkJobRole", description="Spark jobs on the EMR cluster")
         self.runtime_role.grant_read(data.bucket, DATA_PREFIXES["raw"])

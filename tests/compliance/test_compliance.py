@@ -1,6 +1,7 @@
 """Compliance over every synthesized reference stack: the four cdk-nag packs and cfn-lint.
 
-Variants cover the default environment, an environment with account/region, and instance groups with no NAT gateway.
+Variants cover the default environment, an environment with account/region, instance groups with no NAT gateway,
+and TLS certificates in an existing bucket.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ VARIANTS = {
     "groups-no-nat": {
         "env": "variant",
         "environments": {"variant": {"network": {"nat_gateways": 0}, "ec2": {"capacity": "groups"}}},
+    },
+    "own-certificates": {
+        "env": "certs",
+        "environments": {"certs": {"ec2": {"tls_certificate_s3_uri": "s3://corp-pki/emr/certs.zip"}}},
     },
 }
 

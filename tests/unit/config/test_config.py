@@ -43,6 +43,8 @@ def test_named_environment_overrides_only_what_it_sets() -> None:
         ({"network": {"nat_gateways": 3}}, r"environments\.bad\.network\.nat_gateways: Input should be less than or equal to 1"),
         ({"account": "123456789012"}, r"account and region must be set together"),
         ({"account": "123456789012", "region": "eu-west-1"}, r"network\.availability_zones is required"),
+        ({"ec2": {"tls_certificate_s3_uri": "https://bkt/certs.zip"}}, r"environments\.bad\.ec2\.tls_certificate_s3_uri: .*must be an s3:// URI"),
+        ({"ec2": {"tls_certificate_s3_uri": "s3://my-certs"}}, r"environments\.bad\.ec2\.tls_certificate_s3_uri: .*must name an object"),
         ({"removal_policy": "snapshot"}, r"environments\.bad\.removal_policy: Input should be 'retain' or 'destroy'"),
     ],
 )  # fmt: skip

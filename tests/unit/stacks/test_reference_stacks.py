@@ -15,6 +15,15 @@ def default(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any
 
 
 @pytest.fixture(scope="module")
+def own_certificates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    ctx = {
+        "env": "certs",
+        "environments": {"certs": {"ec2": {"tls_certificate_s3_uri": "s3://corp-pki/emr/certs.zip"}}},
+    }
+    return synth_reference_app(tmp_path_factory.mktemp("certs"), **ctx).templates()
+
+
+@pytest.fixture(scope="module")
 def no_nat(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     ctx = {"env": "lean", "environments": {"lean": {"network": {"nat_gateways": 0, "interface_endpoints": ["sts"]}}}}
     return synth_reference_app(tmp_path_factory.mktemp("lean"), **ctx).templates()
@@ -111,3 +120,12 @@ def test_runtime_role_reads_raw_and_writes_curated_only(default: dict) -> None:
         s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"] if "s3:PutObject" in s["Action"]
     ]
     assert len(writes) == 1 and "/curated/*" in str(writes[0]["Resource"])
+
+
+def test_existing_certificate_object_is_used_and_readable_by_the_nodes(own_certificates: dict) -> None:
+    ec2 = own_certificates["Emr-certs-Ec2"]
+    (security,) = _of_type(ec2, "AWS::EMR::SecurityConfiguration")
+    tls = security["Properties"]["SecurityConfiguration"]["EncryptionConfiguration"]["InTransitEncryptionConfiguration"]
+    assert tls["TLSCertificateConfiguration"]["S3Object"] == "s3://corp-pki/emr/certs.zip"
+    policies = str(_of_type(ec2, "AWS::IAM::ManagedPolicy"))
+    assert ":s3:::corp-pki/emr/certs.zip*" in policies
