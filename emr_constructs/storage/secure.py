@@ -1,6 +1,6 @@
 """Secure-by-default storage: customer-managed KMS keys, buckets and log groups.
 
-Every stateful resource here is RETAINed unless the caller passes ``removal_policy=RemovalPolicy.DESTROY``.
+Every stateful resource here is RETAINed unless the caller opts in to deletion through ``removal_policy``.
 """
 
 from __future__ import annotations
