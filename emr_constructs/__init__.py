@@ -31,21 +31,44 @@ from emr_constructs.cluster import (
 )
 from emr_constructs.compliance import NAG_PACKS, Reason, acknowledge, apply_compliance_checks
 from emr_constructs.iam import EmrInstanceRole, EmrServiceRole, JobRuntimeRole, RuntimeRoleTrust
-from emr_constructs.monitoring import EmrClusterAlarmThresholds, EmrClusterMetricFactory, EmrClusterMonitoring
+from emr_constructs.monitoring import (
+    CapacityAllocationType,
+    EmrClusterAlarmThresholds,
+    EmrClusterMetricFactory,
+    EmrClusterMonitoring,
+    EmrServerlessMonitoring,
+    ServerlessAlarmThresholds,
+    ServerlessMetricFactory,
+)
 from emr_constructs.releases import ReleaseFloor, ReleaseLabel
+from emr_constructs.serverless import (
+    ApplicationType,
+    Architecture,
+    DiskType,
+    EmrServerlessApplication,
+    InitialCapacity,
+    InteractiveConfiguration,
+    MaximumCapacity,
+    WorkerConfiguration,
+    WorkerType,
+)
 from emr_constructs.storage import EncryptionKey, SecureBucket, SecureLogGroup
 
 __all__ = [
     "NAG_PACKS",
     "ActionOnFailure",
     "Application",
+    "ApplicationType",
+    "Architecture",
     "AtRestEncryption",
     "BootstrapAction",
+    "CapacityAllocationType",
     "Classification",
     "ClusterBase",
     "ClusterCapacity",
     "Configuration",
     "DeployMode",
+    "DiskType",
     "EbsVolume",
     "EmrCluster",
     "EmrClusterAlarmThresholds",
@@ -54,15 +77,20 @@ __all__ = [
     "EmrInstanceRole",
     "EmrSecurityConfiguration",
     "EmrSecurityGroups",
+    "EmrServerlessApplication",
+    "EmrServerlessMonitoring",
     "EmrServiceRole",
     "EncryptionKey",
     "InTransitEncryption",
+    "InitialCapacity",
     "InstanceFleet",
     "InstanceGroup",
+    "InteractiveConfiguration",
     "JobRuntimeRole",
     "KerberosConfiguration",
     "ManagedScaling",
     "Market",
+    "MaximumCapacity",
     "Reason",
     "ReleaseFloor",
     "ReleaseLabel",
@@ -71,9 +99,13 @@ __all__ = [
     "ScalingUnit",
     "SecureBucket",
     "SecureLogGroup",
+    "ServerlessAlarmThresholds",
+    "ServerlessMetricFactory",
     "SpotAllocationStrategy",
     "SpotTimeoutAction",
     "Step",
+    "WorkerConfiguration",
+    "WorkerType",
     "acknowledge",
     "apply_compliance_checks",
 ]

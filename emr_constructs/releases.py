@@ -85,6 +85,20 @@ RUNTIME_ROLES = ReleaseFloor("Runtime roles for steps", {6: "6.7.0"})
 AUTO_TERMINATION = ReleaseFloor("Idle auto-termination", {5: "5.30.0", 6: "6.1.0"})
 MANAGED_SCALING = ReleaseFloor("Managed scaling", {5: "5.30.0", 6: "6.1.0"})
 
+SERVERLESS = ReleaseFloor("EMR Serverless", {6: "6.6.0"})
+"""See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/release-versions.html"""
+SERVERLESS_ARM64 = ReleaseFloor("EMR Serverless on ARM64 (Graviton)", {6: "6.8.0"})
+"""The architecture guide launches ARM64 applications from emr-6.8.0 (Graviton support, re:Invent 2022).
+See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/architecture.html"""
+SERVERLESS_CUSTOM_IMAGES = ReleaseFloor("EMR Serverless custom images", {6: "6.9.0"})
+"""See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/application-custom-image.html"""
+SERVERLESS_SHUFFLE_OPTIMIZED_DISKS = ReleaseFloor("EMR Serverless shuffle-optimized disks", {7: "7.1.0"})
+"""See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/jobs-shuffle-optimized-disks.html"""
+SERVERLESS_APPLICATION_NAME_METRICS = ReleaseFloor(
+    "EMR Serverless metrics with an ApplicationName dimension", {7: "7.10.0"}
+)
+"""From 7.10 the metrics carry ApplicationName too and the ApplicationId-only series stop updating."""
+
 SPARK_ONLY_LINE_APPLICATIONS = frozenset(
     {"Spark", "Livy", "JupyterEnterpriseGateway", "Delta", "Hudi", "Iceberg", "AmazonCloudWatchAgent"}
 )

@@ -263,18 +263,14 @@ class EmrCluster(ClusterBase):
         self._require_runtime_roles("add_runtime_role", construct_id)
         authz = self.security_configuration.runtime_roles  # type: ignore[union-attr]
         assert authz is not None
-        role = JobRuntimeRole(
-            self,
-            construct_id,
-            trust=RuntimeRoleTrust.ec2_step(
-                self.instance_role,
-                source_identity=authz.propagate_source_identity,
-                lake_formation=authz.lake_formation,
-            ),
-            description=description,
+        trust = RuntimeRoleTrust.ec2_step(
+            self.instance_role,
+            source_identity=authz.propagate_source_identity,
+            lake_formation=authz.lake_formation,
         )
+        role = JobRuntimeRole(self, construct_id, trust=trust, description=description)
         self._instance.policy.add_statements(
-            iam.PolicyStatement(actions=list(role.trust.actions), resources=[role.role_arn])
+            iam.PolicyStatement(actions=list(trust.actions), resources=[role.role_arn])
         )
         self._runtime_roles.append(role.role)
         return role

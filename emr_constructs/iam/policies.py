@@ -24,6 +24,10 @@ GLUE_READ_ACTIONS = [
     "glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables",
     "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
 ]  # fmt: skip
+GLUE_WRITE_ACTIONS = [
+    "glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable", "glue:CreatePartition", "glue:BatchCreatePartition",
+    "glue:UpdatePartition", "glue:DeletePartition", "glue:BatchDeletePartition",
+]  # fmt: skip
 
 
 def _object_arn(bucket: s3.IBucket, prefix: str) -> str:
@@ -80,14 +84,15 @@ class RolePolicy(Construct):
             self.policy = iam.ManagedPolicy(self, "Resource", roles=[self._role], description=self._description)
         self.policy.add_statements(*statements)
 
-    def allow_glue_catalog_read(self, databases: Sequence[str]) -> None:
-        """Read the Glue Data Catalog entries of ``databases`` (the Hive/Spark metastore); the table wildcard of
-        each database is acknowledged on its own."""
+    def allow_glue_catalog_read(self, databases: Sequence[str], *, write: bool = False) -> None:
+        """Read (and with ``write`` change tables and partitions of) the Glue Data Catalog entries of
+        ``databases``; the table wildcard of each database is acknowledged on its own."""
         stack = Stack.of(self)
         tables = [stack.format_arn(service="glue", resource="table", resource_name=f"{db}/*") for db in databases]
         resources = [stack.format_arn(service="glue", resource="catalog")]
         resources += [stack.format_arn(service="glue", resource="database", resource_name=db) for db in databases]
-        self.add_statements(iam.PolicyStatement(actions=GLUE_READ_ACTIONS, resources=[*resources, *tables]))
+        actions = GLUE_READ_ACTIONS + (GLUE_WRITE_ACTIONS if write else [])
+        self.add_statements(iam.PolicyStatement(actions=actions, resources=[*resources, *tables]))
         assert self.policy is not None
         for table in tables:
             finding = "Resource::" + nag_resource_text(self, table)

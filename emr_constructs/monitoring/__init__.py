@@ -2,5 +2,21 @@
 
 from emr_constructs.monitoring.ec2_metrics import EMR_EC2_NAMESPACE, EmrClusterMetricFactory
 from emr_constructs.monitoring.ec2_monitoring import EmrClusterAlarmThresholds, EmrClusterMonitoring
+from emr_constructs.monitoring.serverless_metrics import (
+    EMR_SERVERLESS_NAMESPACE,
+    CapacityAllocationType,
+    ServerlessMetricFactory,
+)
+from emr_constructs.monitoring.serverless_monitoring import EmrServerlessMonitoring, ServerlessAlarmThresholds
 
-__all__ = ["EMR_EC2_NAMESPACE", "EmrClusterAlarmThresholds", "EmrClusterMetricFactory", "EmrClusterMonitoring"]
+__all__ = [
+    "EMR_EC2_NAMESPACE",
+    "EMR_SERVERLESS_NAMESPACE",
+    "CapacityAllocationType",
+    "EmrClusterAlarmThresholds",
+    "EmrClusterMetricFactory",
+    "EmrClusterMonitoring",
+    "EmrServerlessMonitoring",
+    "ServerlessAlarmThresholds",
+    "ServerlessMetricFactory",
+]

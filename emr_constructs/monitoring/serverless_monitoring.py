@@ -1,0 +1,152 @@
+"""Dashboard and alarms for an EMR Serverless application, built from ``ServerlessMetricFactory``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from emr_constructs._internal.validation import check_range
+from emr_constructs.monitoring.serverless_metrics import CapacityAllocationType, ServerlessMetricFactory
+from emr_constructs.releases import ReleaseLabel
+
+PERIOD = Duration.minutes(5)
+JOB_STATES = ("SubmittedJobs", "PendingJobs", "ScheduledJobs", "RunningJobs", "SuccessJobs", "FailedJobs",
+              "CancellingJobs", "CancelledJobs")  # fmt: skip
+
+
+class _ServerlessApplication(Protocol):
+    @property
+    def application_id(self) -> str: ...
+    @property
+    def application_name(self) -> str | None: ...
+    @property
+    def release_label(self) -> ReleaseLabel: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServerlessAlarmThresholds:
+    """:param failed_jobs: alarm when this many job runs fail in 5 minutes. Default: 1.
+    :param capacity_percent: alarm when allocated vCPU or memory reaches this % of the maximum. Default: 80.
+    :param idle_pre_initialized_for: alarm when pre-initialized workers stay idle this long. Default: 1 hour.
+    """
+
+    failed_jobs: int = 1
+    capacity_percent: float = 80
+    idle_pre_initialized_for: Duration = field(default_factory=lambda: Duration.hours(1))
+
+    def validate(self) -> None:
+        check_range("thresholds.failed_jobs", self.failed_jobs, 1)
+        check_range("thresholds.capacity_percent", self.capacity_percent, 1, 100)
+        check_range(
+            "thresholds.idle_pre_initialized_for (minutes)", self.idle_pre_initialized_for.to_minutes(), 5, 1440
+        )
+
+
+class EmrServerlessMonitoring(Construct):
+    """A dashboard per application and alarms on failed jobs, capacity near the maximum and idle warm workers.
+
+    :param worker_types: the worker types to chart. Default: Spark's Driver and Executor.
+    :param alarm_topic: Default: no alarm action.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        application: _ServerlessApplication,
+        worker_types: Sequence[str] = ("Driver", "Executor"),
+        alarm_topic: sns.ITopic | None = None,
+        thresholds: ServerlessAlarmThresholds | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        thresholds = thresholds or ServerlessAlarmThresholds()
+        thresholds.validate()
+        m = ServerlessMetricFactory(application.application_id, application.application_name, application.release_label)
+
+        def at(metric: cw.Metric, statistic: str = "Maximum") -> cw.Metric:
+            return metric.with_(period=PERIOD, statistic=statistic)
+
+        pct = {
+            resource: cw.MathExpression(
+                expression="100 * used / maximum",
+                using_metrics={
+                    "used": at(m.metric(f"{resource}Allocated")),
+                    "maximum": at(m.metric(f"Max{resource}Allowed")),
+                },
+                label=f"{resource} allocated, % of maximum",
+                period=PERIOD,
+            )
+            for resource in ("CPU", "Memory", "Storage")
+        }
+        idle_pre = {w: at(m.metric("IdleWorkerCount", worker_type=w,
+                                   capacity_allocation_type=CapacityAllocationType.PRE_INITIALIZED), "Minimum")
+                    for w in worker_types}  # fmt: skip
+        running_pre = {w: at(m.metric("RunningWorkerCount", worker_type=w,
+                                      capacity_allocation_type=CapacityAllocationType.PRE_INITIALIZED))
+                       for w in worker_types}  # fmt: skip
+        idle_periods = max(1, int(thresholds.idle_pre_initialized_for.to_minutes() // PERIOD.to_minutes()))
+        gte = cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
+        self.alarms: dict[str, cw.Alarm] = {
+            "FailedJobs": at(m.job_metric("FailedJobs"), "Sum").create_alarm(
+                self, "FailedJobs", threshold=thresholds.failed_jobs, evaluation_periods=1, comparison_operator=gte,
+                treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
+                alarm_description="Job runs failed. Missing data (no job ran) is not breaching."),
+            "CapacityNearMaximum": cw.MathExpression(
+                expression="MAX([cpu, memory])", using_metrics={"cpu": pct["CPU"], "memory": pct["Memory"]},
+                label="Allocated capacity, % of maximum", period=PERIOD,
+            ).create_alarm(
+                self, "CapacityNearMaximum", threshold=thresholds.capacity_percent, evaluation_periods=2,
+                comparison_operator=gte, treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
+                alarm_description="Allocated vCPU or memory is close to the application's maximum capacity. "
+                "Missing data (stopped application) is not breaching."),
+        }  # fmt: skip
+        for worker, metric in idle_pre.items():
+            self.alarms[f"IdlePreInitialized{worker}"] = metric.create_alarm(
+                self, f"IdlePreInitialized{worker}", threshold=1, evaluation_periods=idle_periods,
+                comparison_operator=gte, treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
+                alarm_description=f"Pre-initialized {worker} workers have been idle too long (they cost money). "
+                "Missing data (no pre-initialized capacity) is not breaching.")  # fmt: skip
+        if alarm_topic is not None:
+            for alarm in self.alarms.values():
+                alarm.add_alarm_action(cw_actions.SnsAction(alarm_topic))
+                alarm.add_ok_action(cw_actions.SnsAction(alarm_topic))
+
+        def capacity(resource: str) -> list[cw.IMetric]:
+            return [at(m.metric(f"{resource}Allocated", worker_type=w, capacity_allocation_type=c),
+                       "Average").with_(label=f"{w} {c.value}")
+                    for w in worker_types for c in CapacityAllocationType]  # fmt: skip
+
+        utilization = [
+            cw.MathExpression(
+                expression=f"IF(run_{i} + idle_{i} > 0, 100 * run_{i} / (run_{i} + idle_{i}), 0)",
+                using_metrics={f"run_{i}": running_pre[w], f"idle_{i}": idle_pre[w]},
+                label=f"{w} pre-initialized utilization %",
+                period=PERIOD,
+            )
+            for i, w in enumerate(worker_types)
+        ]
+        self.dashboard = cw.Dashboard(self, "Dashboard", default_interval=Duration.hours(12))
+        self.dashboard.add_widgets(
+            cw.AlarmStatusWidget(title="Alarms", alarms=list(self.alarms.values()), width=24, height=3),
+            cw.GraphWidget(title="vCPU by worker type and pool", left=capacity("CPU"), width=12, stacked=True),
+            cw.GraphWidget(title="Memory by worker type and pool", left=capacity("Memory"), width=12, stacked=True),
+            cw.GraphWidget(title="Workers", left=[at(m.metric("RunningWorkerCount"), "Average"),
+                                                  at(m.metric("IdleWorkerCount"), "Average")], width=12),
+            cw.GraphWidget(title="Pre-initialized capacity utilization %", left=utilization, width=12,
+                           left_y_axis=cw.YAxisProps(min=0, max=100)),
+            cw.GraphWidget(title="Capacity against the maximum allowed (%)", left=list(pct.values()), width=12,
+                           left_y_axis=cw.YAxisProps(min=0, max=100)),
+            cw.GraphWidget(title="Job runs by state", left=[at(m.job_metric(s), "Sum") for s in JOB_STATES], width=12),
+        )  # fmt: skip
+
+    @property
+    def dashboard_name(self) -> str:
+        return self.dashboard.dashboard_name

@@ -1,0 +1,391 @@
+"""``EmrServerlessApplication``: a Spark or Hive application that costs nothing while idle by default.
+
+See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/applications.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack, Tags
+from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_emrserverless as emrs
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from emr_constructs._internal.validation import check_range, fail, is_token
+from emr_constructs.cluster.applications import Configuration
+from emr_constructs.monitoring.serverless_metrics import ServerlessMetricFactory
+from emr_constructs.releases import SERVERLESS, SERVERLESS_ARM64, SERVERLESS_CUSTOM_IMAGES, ReleaseLabel
+from emr_constructs.serverless.runtime_configuration import glue_catalog, iceberg, render_configurations
+from emr_constructs.serverless.workers import (
+    ApplicationType,
+    Architecture,
+    InitialCapacity,
+    MaximumCapacity,
+    WorkerType,
+)
+from emr_constructs.storage.secure import DEFAULT_LOG_RETENTION, SecureBucket, SecureLogGroup
+
+DEFAULT_RELEASE_LABEL = ReleaseLabel.EMR_7_10_0
+DEFAULT_IDLE_TIMEOUT = Duration.minutes(15)
+IDLE_TIMEOUT_MINUTES = (1, 10080)
+DEFAULT_LOG_PREFIX = "emr-serverless-logs/"
+JOB_RUN_ACTIONS = [
+    "emr-serverless:StartJobRun", "emr-serverless:GetJobRun", "emr-serverless:CancelJobRun",
+    "emr-serverless:ListJobRuns", "emr-serverless:GetDashboardForJobRun",
+]  # fmt: skip
+
+
+@dataclass(frozen=True, kw_only=True)
+class InteractiveConfiguration:
+    """Interactive use of a Spark application: EMR Studio notebooks and an Apache Livy endpoint."""
+
+    studio_enabled: bool = True
+    livy_endpoint_enabled: bool = False
+
+
+class ApplicationBase(Construct):
+    """What an owned and an imported application share: identity, grants and metrics."""
+
+    application_id: str
+    application_name: str | None
+    release_label: ReleaseLabel
+
+    @property
+    def application_arn(self) -> str:
+        return self._arn(self.application_id)
+
+    def _arn(self, resource_name: str) -> str:
+        return Stack.of(self).format_arn(
+            service="emr-serverless",
+            resource="/applications",
+            resource_name=resource_name,
+            arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+        )
+
+    def grant_start_job_run(self, grantee: iam.IGrantable, runtime_role: iam.IRole) -> iam.Grant:
+        """Start, follow, cancel and list job runs (and their dashboards) on this application, passing only
+        ``runtime_role`` and only to EMR Serverless."""
+        grant = iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=JOB_RUN_ACTIONS,
+            resource_arns=[self.application_arn, self._arn(f"{self.application_id}/jobruns/*")],
+        )
+        iam.Grant.add_to_principal(
+            grantee=grantee, actions=["emr-serverless:GetApplication"], resource_arns=[self.application_arn]
+        )
+        grantee.grant_principal.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["iam:PassRole"],
+                resources=[runtime_role.role_arn],
+                conditions={"StringLike": {"iam:PassedToService": "emr-serverless.amazonaws.com"}},
+            )
+        )
+        return grant
+
+    @property
+    def _metrics(self) -> ServerlessMetricFactory:
+        return ServerlessMetricFactory(self.application_id, self.application_name, self.release_label)
+
+    def metric(self, metric_name: str, **kwargs: Any) -> cw.Metric:
+        """Any ``AWS/EMRServerless`` metric, with the dimensions this application's release publishes."""
+        return self._metrics.metric(metric_name, **kwargs)
+
+    def metric_cpu_allocated(self, **kwargs: Any) -> cw.Metric:
+        return self._metrics.metric("CPUAllocated", **kwargs)
+
+    def metric_memory_allocated(self, **kwargs: Any) -> cw.Metric:
+        return self._metrics.metric("MemoryAllocated", **kwargs)
+
+    def metric_storage_allocated(self, **kwargs: Any) -> cw.Metric:
+        return self._metrics.metric("StorageAllocated", **kwargs)
+
+    def metric_running_worker_count(self, **kwargs: Any) -> cw.Metric:
+        return self._metrics.metric("RunningWorkerCount", **kwargs)
+
+    def metric_idle_worker_count(self, **kwargs: Any) -> cw.Metric:
+        return self._metrics.metric("IdleWorkerCount", **kwargs)
+
+    def metric_max_cpu_allowed(self) -> cw.Metric:
+        return self._metrics.metric("MaxCPUAllowed", statistic="Maximum")
+
+    def metric_max_memory_allowed(self) -> cw.Metric:
+        return self._metrics.metric("MaxMemoryAllowed", statistic="Maximum")
+
+    def metric_max_storage_allowed(self) -> cw.Metric:
+        return self._metrics.metric("MaxStorageAllowed", statistic="Maximum")
+
+    def metric_submitted_jobs(self) -> cw.Metric:
+        return self._metrics.job_metric("SubmittedJobs")
+
+    def metric_pending_jobs(self) -> cw.Metric:
+        return self._metrics.job_metric("PendingJobs")
+
+    def metric_scheduled_jobs(self) -> cw.Metric:
+        return self._metrics.job_metric("ScheduledJobs")
+
+    def metric_running_jobs(self) -> cw.Metric:
+        return self._metrics.job_metric("RunningJobs")
+
+    def metric_success_jobs(self) -> cw.Metric:
+        return self._metrics.job_metric("SuccessJobs")
+
+    def metric_failed_jobs(self) -> cw.Metric:
+        return self._metrics.job_metric("FailedJobs")
+
+    def metric_cancelling_jobs(self) -> cw.Metric:
+        return self._metrics.job_metric("CancellingJobs")
+
+    def metric_cancelled_jobs(self) -> cw.Metric:
+        return self._metrics.job_metric("CancelledJobs")
+
+
+class _ImportedApplication(ApplicationBase):
+    def __init__(
+        self, scope: Construct, construct_id: str, application_id: str, name: str | None, release: ReleaseLabel
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.application_id = application_id
+        self.application_name = name
+        self.release_label = release
+
+
+class EmrServerlessApplication(ApplicationBase):
+    """An EMR Serverless application.
+
+    :param release_label: Default: ``ReleaseLabel.EMR_7_10_0``; releases before emr-6.6.0 are rejected.
+    :param application_type: Default: Spark.
+    :param name: Default: ``<stack name>-<construct id>`` (also the ``ApplicationName`` metric dimension).
+    :param architecture: Default: ARM64 (Graviton, cheaper). The service's own default is X86_64.
+    :param initial_capacity: pre-initialized workers. Default: none, so an idle application costs nothing.
+    :param maximum_capacity: Default: 32 vCPU, 128 GB, 1,000 GB across all jobs.
+    :param auto_start: start on job submission. Default: on.
+    :param auto_stop: Default: on. :param idle_timeout: Default: 15 minutes (1 minute to 7 days).
+    :param vpc: Default: no VPC access (jobs reach only public AWS endpoints and the internet is not reachable
+        from private data stores). With a VPC, workers run in ``vpc_subnets`` (default: private with egress).
+    :param security_groups: Default: one group created here (all outbound, no inbound).
+    :param image_uri: a custom image for all workers (emr-6.9.0+). :param worker_image_uris: per worker type.
+    :param runtime_configuration: configuration classifications such as ``spark-defaults``.
+    :param glue_data_catalog: Glue Data Catalog as metastore. :param iceberg: Apache Iceberg (Spark only).
+    :param interactive: Default: none (batch only).
+    :param log_bucket: S3 destination of job logs. Default: a new ``SecureBucket`` (KMS, RETAIN).
+    :param cloudwatch_logs: Default: on, to a KMS-encrypted log group created here (retention one year, RETAIN).
+    :param managed_persistence: keep Spark UI / logs in EMR-managed storage for 30 days. Default: on.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        release_label: ReleaseLabel = DEFAULT_RELEASE_LABEL,
+        application_type: ApplicationType = ApplicationType.SPARK,
+        name: str | None = None,
+        architecture: Architecture = Architecture.ARM64,
+        initial_capacity: Sequence[InitialCapacity] = (),
+        maximum_capacity: MaximumCapacity | None = None,
+        auto_start: bool = True,
+        auto_stop: bool = True,
+        idle_timeout: Duration = DEFAULT_IDLE_TIMEOUT,
+        vpc: ec2.IVpc | None = None,
+        vpc_subnets: ec2.SubnetSelection | None = None,
+        security_groups: Sequence[ec2.ISecurityGroup] | None = None,
+        image_uri: str | None = None,
+        worker_image_uris: Mapping[WorkerType, str] | None = None,
+        runtime_configuration: Sequence[Configuration] = (),
+        glue_data_catalog: bool = False,
+        iceberg_enabled: bool = False,
+        interactive: InteractiveConfiguration | None = None,
+        log_bucket: s3.IBucket | None = None,
+        log_prefix: str = DEFAULT_LOG_PREFIX,
+        cloudwatch_logs: bool = True,
+        log_retention: logs.RetentionDays = DEFAULT_LOG_RETENTION,
+        managed_persistence: bool = True,
+        application_tag: str | None = None,
+        cost_center: str | None = None,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        release_label.require(SERVERLESS, "release_label", release_label.label)
+        if release_label.suffix is not None:
+            raise fail("release_label", release_label.label, "EMR Serverless takes 'emr-X.Y.Z' or 'emr-spark-X.Y.Z'")
+        if architecture is Architecture.ARM64:
+            release_label.require(SERVERLESS_ARM64, "architecture", architecture.value)
+        self.release_label = release_label
+        self.application_type = application_type
+        self.maximum_capacity = maximum_capacity or MaximumCapacity()
+        self.maximum_capacity.validate()
+        self._validate_capacity(release_label, application_type, initial_capacity, self.maximum_capacity)
+        idle_minutes = idle_timeout.to_minutes() if auto_stop else None
+        check_range("idle_timeout (minutes)", idle_minutes, *IDLE_TIMEOUT_MINUTES)
+        images = self._validate_images(release_label, application_type, image_uri, worker_image_uris or {})
+        spark_only = {"iceberg_enabled": iceberg_enabled, "interactive.livy_endpoint_enabled": bool(
+            interactive and interactive.livy_endpoint_enabled)}  # fmt: skip
+        for prop, used in spark_only.items():
+            if used and application_type is ApplicationType.HIVE:
+                raise fail(prop, True, "is a Spark option; application_type is HIVE")
+        configurations = list(runtime_configuration)
+        if glue_data_catalog:
+            configurations += glue_catalog(application_type)
+        if iceberg_enabled:
+            configurations += iceberg()
+        if application_type is ApplicationType.HIVE:
+            for conf in configurations:
+                if conf.classification.startswith("spark"):
+                    raise fail("runtime_configuration", conf.classification, "Spark classifications need SPARK")
+
+        self.application_name = name or f"{Stack.of(self).stack_name}-{construct_id}"
+        self.security_groups: list[ec2.ISecurityGroup] = []
+        network = None
+        if vpc is not None:
+            selection = vpc_subnets or ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
+            self.security_groups = list(security_groups or [
+                ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc, description="EMR Serverless workers")
+            ])  # fmt: skip
+            network = emrs.CfnApplication.NetworkConfigurationProperty(
+                subnet_ids=vpc.select_subnets(**selection._values).subnet_ids,
+                security_group_ids=[sg.security_group_id for sg in self.security_groups],
+            )
+        elif security_groups:
+            raise fail("security_groups", len(security_groups), "security groups need a vpc")
+        self.connections = ec2.Connections(security_groups=self.security_groups)
+
+        self.log_bucket: s3.IBucket = log_bucket or SecureBucket(self, "Logs", removal_policy=removal_policy).bucket
+        self.log_uri = f"s3://{self.log_bucket.bucket_name}/{log_prefix}"
+        self.log_group: logs.ILogGroup | None = None
+        cloudwatch = None
+        if cloudwatch_logs:
+            secure_group = SecureLogGroup(self, "LogGroup", retention=log_retention, removal_policy=removal_policy)
+            self.log_group = secure_group.log_group
+            cloudwatch = emrs.CfnApplication.CloudWatchLoggingConfigurationProperty(
+                enabled=True,
+                log_group_name=secure_group.log_group_name,
+                encryption_key_arn=secure_group.encryption_key.key_arn,
+            )
+        bucket_key = self.log_bucket.encryption_key
+        self._resource = emrs.CfnApplication(
+            self,
+            "Resource",
+            name=self.application_name,
+            release_label=release_label.label,
+            type=application_type.value,
+            architecture=architecture.value,
+            initial_capacity=[c._render() for c in initial_capacity] or None,
+            maximum_capacity=self.maximum_capacity._render(),
+            auto_start_configuration=emrs.CfnApplication.AutoStartConfigurationProperty(enabled=auto_start),
+            auto_stop_configuration=emrs.CfnApplication.AutoStopConfigurationProperty(
+                enabled=auto_stop, idle_timeout_minutes=int(idle_minutes) if idle_minutes is not None else None
+            ),
+            network_configuration=network,
+            image_configuration=images.get(None),
+            worker_type_specifications={
+                w.value: emrs.CfnApplication.WorkerTypeSpecificationInputProperty(image_configuration=i)
+                for w, i in images.items()
+                if w is not None
+            }
+            or None,
+            runtime_configuration=render_configurations(configurations) or None,
+            interactive_configuration=emrs.CfnApplication.InteractiveConfigurationProperty(
+                studio_enabled=interactive.studio_enabled, livy_endpoint_enabled=interactive.livy_endpoint_enabled
+            )
+            if interactive
+            else None,
+            monitoring_configuration=emrs.CfnApplication.MonitoringConfigurationProperty(
+                s3_monitoring_configuration=emrs.CfnApplication.S3MonitoringConfigurationProperty(
+                    log_uri=self.log_uri, encryption_key_arn=bucket_key.key_arn if bucket_key else None
+                ),
+                cloud_watch_logging_configuration=cloudwatch,
+                managed_persistence_monitoring_configuration=emrs.CfnApplication.ManagedPersistenceMonitoringConfigurationProperty(
+                    enabled=managed_persistence
+                ),
+            ),
+        )
+        self.application_id = self._resource.attr_application_id
+        Tags.of(self).add("application", application_tag or construct_id)
+        if cost_center:
+            Tags.of(self).add("cost-center", cost_center)
+
+    @property
+    def application_arn(self) -> str:
+        return self._resource.attr_arn
+
+    @classmethod
+    def from_application_id(
+        cls,
+        scope: Construct,
+        construct_id: str,
+        application_id: str,
+        *,
+        application_name: str | None = None,
+        release_label: ReleaseLabel = DEFAULT_RELEASE_LABEL,
+    ) -> ApplicationBase:
+        """Reference an existing application; grants and metrics work on it (metrics need its name and release
+        from emr-7.10.0 on, when EMR Serverless publishes with the ApplicationName dimension)."""
+        if not is_token(application_id) and not application_id.isalnum():
+            raise fail(
+                "application_id", application_id, "must be an EMR Serverless application id such as '00f6b0eou5biqd0l'"
+            )
+        return _ImportedApplication(scope, construct_id, application_id, application_name, release_label)
+
+    @staticmethod
+    def _validate_capacity(
+        release: ReleaseLabel,
+        application_type: ApplicationType,
+        initial_capacity: Sequence[InitialCapacity],
+        maximum: MaximumCapacity,
+    ) -> None:
+        totals = [0, 0, 0]
+        seen: set[WorkerType] = set()
+        for i, capacity in enumerate(initial_capacity):
+            prop = f"initial_capacity[{i}]"
+            if capacity.worker_type.application_type is not application_type:
+                allowed = ", ".join(w.value for w in WorkerType if w.application_type is application_type)
+                raise fail(
+                    f"{prop}.worker_type",
+                    capacity.worker_type.value,
+                    f"{application_type.value} applications take {allowed}",
+                )
+            if capacity.worker_type in seen:
+                raise fail(f"{prop}.worker_type", capacity.worker_type.value, "each worker type may appear once")
+            seen.add(capacity.worker_type)
+            capacity.validate(prop, release)
+            worker_totals = capacity.totals()
+            if worker_totals is None:
+                return
+            totals = [a + b for a, b in zip(totals, worker_totals, strict=True)]
+        limits = (maximum.cpu_vcpu, maximum.memory_gb, maximum.disk_gb)
+        for name, total, limit in zip(("cpu_vcpu", "memory_gb", "disk_gb"), totals, limits, strict=True):
+            if not is_token(limit) and total > limit:
+                raise fail(
+                    f"maximum_capacity.{name}", limit, f"is below the pre-initialized capacity ({total}); raise it"
+                )
+
+    @staticmethod
+    def _validate_images(
+        release: ReleaseLabel,
+        application_type: ApplicationType,
+        image_uri: str | None,
+        per_worker: Mapping[WorkerType, str],
+    ) -> dict[WorkerType | None, emrs.CfnApplication.ImageConfigurationInputProperty]:
+        images: dict[WorkerType | None, emrs.CfnApplication.ImageConfigurationInputProperty] = {}
+        for worker, uri in [(None, image_uri), *per_worker.items()]:
+            if uri is None:
+                continue
+            prop = "image_uri" if worker is None else f"worker_image_uris[{worker.value}]"
+            release.require(SERVERLESS_CUSTOM_IMAGES, prop, uri)
+            if worker is not None and worker.application_type is not application_type:
+                raise fail(prop, worker.value, f"is not a worker type of {application_type.value} applications")
+            if not is_token(uri) and ("/" not in uri or uri.startswith(("s3://", "http"))):
+                raise fail(
+                    prop,
+                    uri,
+                    "must be a container image URI such as '<account>.dkr.ecr.<region>.amazonaws.com/repo:tag'",
+                )
+            images[worker] = emrs.CfnApplication.ImageConfigurationInputProperty(image_uri=uri)
+        return images
