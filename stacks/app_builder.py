@@ -7,6 +7,7 @@ from aws_cdk import App, Environment, RemovalPolicy
 from emr_constructs.compliance import apply_compliance_checks
 from stacks.config import EnvironmentConfig
 from stacks.emr_ec2_stack import EmrEc2Stack
+from stacks.emr_serverless_stack import EmrServerlessStack
 from stacks.network_stack import NetworkStack
 
 STACK_PREFIX = "Emr"
@@ -25,6 +26,18 @@ def build_stacks(app: App, name: str, config: EnvironmentConfig) -> dict[str, ob
             app,
             f"{prefix}-Ec2",
             config=config.ec2,
+            vpc=network.vpc,
+            subnet_type=network.private_subnet_type,
+            application_tag=config.application_tag,
+            cost_center=config.cost_center,
+            removal_policy=removal,
+            env=env,
+        )
+    if config.serverless.enabled:
+        stacks["serverless"] = EmrServerlessStack(
+            app,
+            f"{prefix}-Serverless",
+            config=config.serverless,
             vpc=network.vpc,
             subnet_type=network.private_subnet_type,
             application_tag=config.application_tag,

@@ -96,6 +96,36 @@ class Ec2Config(_Model):
         return value
 
 
+class ServerlessConfig(_Model):
+    """The EMR Serverless reference application."""
+
+    enabled: bool = True
+    release_label: str = "emr-7.10.0"
+    architecture: Literal["ARM64", "X86_64"] = "ARM64"
+    max_vcpu: int = Field(default=32, ge=1)
+    max_memory_gb: int = Field(default=128, ge=1)
+    max_disk_gb: int = Field(default=1000, ge=20)
+    idle_timeout_minutes: int = Field(default=15, ge=1, le=10080)
+    glue_database: str = Field(default="emr_platform", pattern=r"^[a-z0-9_]{1,255}$")
+    iceberg: bool = True
+    log_retention_days: int = 365
+    capacity_alarm_percent: int = Field(default=80, ge=1, le=100)
+    alarm_email: str | None = None
+
+    @field_validator("release_label")
+    @classmethod
+    def _release(cls, value: str) -> str:
+        ReleaseLabel.of(value)
+        return value
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        if value not in RETENTION_BY_DAYS:
+            raise ValueError(f"CloudWatch Logs allows {', '.join(map(str, RETENTION_BY_DAYS))}")
+        return value
+
+
 class EnvironmentConfig(_Model):
     """One deployment environment. Without ``account``/``region`` the stacks are environment-agnostic."""
 
@@ -106,6 +136,7 @@ class EnvironmentConfig(_Model):
     removal_policy: Literal["retain", "destroy"] = "retain"
     network: NetworkConfig = NetworkConfig()
     ec2: Ec2Config = Ec2Config()
+    serverless: ServerlessConfig = ServerlessConfig()
 
     @model_validator(mode="after")
     def _account_and_region_together(self) -> EnvironmentConfig:

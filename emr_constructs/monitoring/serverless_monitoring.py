@@ -76,10 +76,10 @@ class EmrServerlessMonitoring(Construct):
 
         pct = {
             resource: cw.MathExpression(
-                expression="100 * used / maximum",
+                expression=f"100 * used_{resource.lower()} / max_{resource.lower()}",
                 using_metrics={
-                    "used": at(m.metric(f"{resource}Allocated")),
-                    "maximum": at(m.metric(f"Max{resource}Allowed")),
+                    f"used_{resource.lower()}": at(m.metric(f"{resource}Allocated")),
+                    f"max_{resource.lower()}": at(m.metric(f"Max{resource}Allowed")),
                 },
                 label=f"{resource} allocated, % of maximum",
                 period=PERIOD,

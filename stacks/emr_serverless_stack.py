@@ -1,0 +1,118 @@
+"""The EMR Serverless reference stack: an application in the private subnets, its runtime role, logs, a Glue
+database, a dashboard and alarms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_glue as glue
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from constructs import Construct
+
+from emr_constructs import (
+    Architecture,
+    EmrServerlessApplication,
+    EmrServerlessMonitoring,
+    EncryptionKey,
+    JobRuntimeRole,
+    MaximumCapacity,
+    ReleaseLabel,
+    RuntimeRoleTrust,
+    SecureBucket,
+    ServerlessAlarmThresholds,
+)
+from emr_constructs.storage import retention_days
+from stacks.config import ServerlessConfig
+
+DATA_PREFIXES = {"raw": "raw/", "curated": "curated/", "scripts": "scripts/"}
+
+
+class EmrServerlessStack(Stack):
+    """A Spark application that costs nothing while idle (no pre-initialized capacity, auto-stop), bounded by a
+    maximum capacity, with a runtime role scoped to its data prefixes, Glue database and log destinations."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: ServerlessConfig,
+        vpc: ec2.IVpc,
+        subnet_type: ec2.SubnetType,
+        application_tag: str,
+        cost_center: str,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        key = EncryptionKey(self, "DataKey", description="EMR Serverless data, logs and alarms",
+                            removal_policy=removal_policy).key  # fmt: skip
+        logs = SecureBucket(self, "Logs", encryption_key=key, removal_policy=removal_policy)
+        data = SecureBucket(
+            self, "Data", encryption_key=key, removal_policy=removal_policy, access_logs_bucket=logs.access_logs_bucket
+        )
+        database = glue.CfnDatabase(
+            self,
+            "Database",
+            catalog_id=self.account,
+            database_input=glue.CfnDatabase.DatabaseInputProperty(
+                name=config.glue_database, description="Tables written by EMR Serverless jobs"
+            ),
+        )
+        self.application = EmrServerlessApplication(
+            self,
+            "Application",
+            release_label=ReleaseLabel.of(config.release_label, "serverless.release_label"),
+            architecture=Architecture(config.architecture),
+            maximum_capacity=MaximumCapacity(
+                cpu_vcpu=config.max_vcpu, memory_gb=config.max_memory_gb, disk_gb=config.max_disk_gb
+            ),
+            idle_timeout=Duration.minutes(config.idle_timeout_minutes),
+            vpc=vpc,
+            vpc_subnets=ec2.SubnetSelection(subnet_type=subnet_type),
+            glue_data_catalog=True,
+            iceberg_enabled=config.iceberg,
+            log_bucket=logs.bucket,
+            log_retention=retention_days(config.log_retention_days, "serverless.log_retention_days"),
+            application_tag=application_tag,
+            cost_center=cost_center,
+            removal_policy=removal_policy,
+        )
+        runtime = JobRuntimeRole(
+            self,
+            "JobRole",
+            trust=RuntimeRoleTrust.serverless(self),
+            description="Jobs on the EMR Serverless application",
+        )
+        runtime.grant_read(data.bucket, DATA_PREFIXES["raw"])
+        runtime.grant_read(data.bucket, DATA_PREFIXES["scripts"])
+        runtime.grant_read_write(data.bucket, DATA_PREFIXES["curated"])
+        runtime.grant_glue_catalog([config.glue_database], write=True)
+        runtime.grant_log_write(logs.bucket, "emr-serverless-logs/")
+        assert self.application.log_group is not None
+        runtime.grant_log_group_write(self.application.log_group)
+        runtime.node.add_dependency(database)
+        self.runtime_role = runtime
+
+        topic = sns.Topic(self, "Alarms", master_key=key, enforce_ssl=True)
+        if config.alarm_email:
+            topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
+        monitoring = EmrServerlessMonitoring(
+            self,
+            "Monitoring",
+            application=self.application,
+            alarm_topic=topic,
+            thresholds=ServerlessAlarmThresholds(capacity_percent=config.capacity_alarm_percent),
+        )
+
+        CfnOutput(self, "ApplicationId", value=self.application.application_id)
+        CfnOutput(self, "ApplicationName", value=self.application.application_name or "")
+        CfnOutput(self, "RuntimeRoleArn", value=runtime.role_arn)
+        CfnOutput(self, "LogUri", value=self.application.log_uri)
+        CfnOutput(self, "LogGroupName", value=self.application.log_group.log_group_name)
+        CfnOutput(self, "DataBucket", value=data.bucket_name)
+        CfnOutput(self, "GlueDatabase", value=config.glue_database)
+        CfnOutput(self, "DashboardName", value=monitoring.dashboard_name)
