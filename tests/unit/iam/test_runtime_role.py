@@ -89,7 +89,9 @@ def test_log_group_grants(template: Template) -> None:
     logs = next(s for s in statements if "logs:PutLogEvents" in s["Action"])
     assert "Fn::GetAtt" in logs["Resource"]
     kms = [
-        s for s in statements if s["Action"] == ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"]
+        s
+        for s in statements
+        if set(s["Action"]) == {"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"}
     ]
     assert "JobLogsKey" in str(kms)
 

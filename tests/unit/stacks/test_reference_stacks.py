@@ -129,3 +129,25 @@ def test_existing_certificate_object_is_used_and_readable_by_the_nodes(own_certi
     assert tls["TLSCertificateConfiguration"]["S3Object"] == "s3://corp-pki/emr/certs.zip"
     policies = str(_of_type(ec2, "AWS::IAM::ManagedPolicy"))
     assert ":s3:::corp-pki/emr/certs.zip*" in policies
+
+
+def test_serverless_stack_costs_nothing_while_idle(default: dict) -> None:
+    (application,) = _of_type(default["Emr-default-Serverless"], "AWS::EMRServerless::Application")
+    props = application["Properties"]
+    assert "InitialCapacity" not in props
+    assert props["AutoStopConfiguration"] == {"Enabled": True, "IdleTimeoutMinutes": 15}
+    assert props["MaximumCapacity"] == {"Cpu": "32 vCPU", "Memory": "128 GB", "Disk": "1000 GB"}
+    assert props["Architecture"] == "ARM64"
+
+
+def test_serverless_stack_runs_in_private_subnets_with_glue_and_outputs(default: dict) -> None:
+    serverless = default["Emr-default-Serverless"]
+    (application,) = _of_type(serverless, "AWS::EMRServerless::Application")
+    subnets = application["Properties"]["NetworkConfiguration"]["SubnetIds"]
+    assert len(subnets) == 2 and all("PrivateSubnet" in str(s) for s in subnets)
+    (database,) = _of_type(serverless, "AWS::Glue::Database")
+    assert database["Properties"]["DatabaseInput"]["Name"] == "emr_platform"
+    for name in ("ApplicationId", "RuntimeRoleArn", "LogUri", "LogGroupName", "DashboardName", "DataBucket"):
+        assert name in serverless["Outputs"], name
+    for alarm in _of_type(serverless, "AWS::CloudWatch::Alarm"):
+        assert alarm["Properties"]["AlarmActions"]
