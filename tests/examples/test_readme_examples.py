@@ -67,6 +67,18 @@ def check_building_blocks(ns: dict[str, Any]) -> None:
     assert len(template.find_resources("AWS::IAM::InstanceProfile")) == 1
 
 
+def check_serverless(ns: dict[str, Any]) -> None:
+    template = Template.from_stack(ns["stack"])
+    apps = {k: v["Properties"] for k, v in template.find_resources("AWS::EMRServerless::Application").items()}
+    spark = next(v for k, v in apps.items() if k.startswith("Spark"))
+    warm = next(v for k, v in apps.items() if k.startswith("Interactive"))
+    assert "InitialCapacity" not in spark and spark["AutoStopConfiguration"]["IdleTimeoutMinutes"] == 10
+    assert spark["MaximumCapacity"] == {"Cpu": "64 vCPU", "Memory": "256 GB", "Disk": "2000 GB"}
+    assert warm["InitialCapacity"][0]["Key"] == "Driver"
+    role = next(v for k, v in template.find_resources("AWS::IAM::Role").items() if k.startswith("WordCountRole"))
+    assert "emr-serverless.amazonaws.com" in str(role["Properties"]["AssumeRolePolicyDocument"])
+
+
 def check_compliance(ns: dict[str, Any]) -> None:
     with pytest.raises(RuntimeError, match="ValidationFailed"):
         ns["app"].synth()
@@ -77,6 +89,7 @@ CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "steps": check_steps,
     "runtime-roles": check_runtime_roles,
     "building-blocks": check_building_blocks,
+    "serverless": check_serverless,
     "compliance": check_compliance,
 }
 

@@ -45,6 +45,10 @@ def test_named_environment_overrides_only_what_it_sets() -> None:
         ({"account": "123456789012", "region": "eu-west-1"}, r"network\.availability_zones is required"),
         ({"ec2": {"tls_certificate_s3_uri": "https://bkt/certs.zip"}}, r"environments\.bad\.ec2\.tls_certificate_s3_uri: .*must be an s3:// URI"),
         ({"ec2": {"tls_certificate_s3_uri": "s3://my-certs"}}, r"environments\.bad\.ec2\.tls_certificate_s3_uri: .*must name an object"),
+        ({"serverless": {"architecture": "arm"}}, r"environments\.bad\.serverless\.architecture: Input should be 'ARM64' or 'X86_64'"),
+        ({"serverless": {"idle_timeout_minutes": 20000}}, r"environments\.bad\.serverless\.idle_timeout_minutes: Input should be less than or equal to 10080"),
+        ({"serverless": {"glue_database": "Sales-DB"}}, r"environments\.bad\.serverless\.glue_database: String should match pattern"),
+        ({"serverless": {"release_label": "6.15"}}, r"environments\.bad\.serverless\.release_label: Value error, release_label: got '6.15'"),
         ({"removal_policy": "snapshot"}, r"environments\.bad\.removal_policy: Input should be 'retain' or 'destroy'"),
     ],
 )  # fmt: skip
