@@ -18,7 +18,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from emr_constructs._internal.validation import check_range, fail, is_token
+from emr_constructs._internal.validation import check_pattern, check_range, fail, is_token
 from emr_constructs.cluster.applications import Configuration
 from emr_constructs.monitoring.serverless_metrics import ServerlessMetricFactory
 from emr_constructs.releases import SERVERLESS, SERVERLESS_ARM64, SERVERLESS_CUSTOM_IMAGES, ReleaseLabel
@@ -167,8 +167,9 @@ class EmrServerlessApplication(ApplicationBase):
     :param maximum_capacity: Default: 32 vCPU, 128 GB, 1,000 GB across all jobs.
     :param auto_start: start on job submission. Default: on.
     :param auto_stop: Default: on. :param idle_timeout: Default: 15 minutes (1 minute to 7 days).
-    :param vpc: Default: no VPC access (jobs reach only public AWS endpoints and the internet is not reachable
-        from private data stores). With a VPC, workers run in ``vpc_subnets`` (default: private with egress).
+    :param vpc: Default: no VPC access: jobs reach S3, Glue and other public AWS endpoints but nothing inside your
+        VPCs (databases, private endpoints). With a VPC, workers run in ``vpc_subnets`` (default: private with
+        egress) and reach only what those subnets route to (NAT gateway or VPC endpoints for S3, Glue, STS, Logs).
     :param security_groups: Default: one group created here (all outbound, no inbound).
     :param image_uri: a custom image for all workers (emr-6.9.0+). :param worker_image_uris: per worker type.
     :param runtime_configuration: configuration classifications such as ``spark-defaults``.
@@ -240,7 +241,8 @@ class EmrServerlessApplication(ApplicationBase):
                 if conf.classification.startswith("spark"):
                     raise fail("runtime_configuration", conf.classification, "Spark classifications need SPARK")
 
-        self.application_name = name or f"{Stack.of(self).stack_name}-{construct_id}"
+        check_pattern("name", name, r"[A-Za-z0-9._/#-]{1,64}", "1-64 letters, digits or . _ / # -")
+        self.application_name = name or f"{Stack.of(self).stack_name}-{construct_id}"[:64]
         self.security_groups: list[ec2.ISecurityGroup] = []
         network = None
         if vpc is not None:

@@ -110,6 +110,8 @@ CASES: list[tuple[str, Callable[[tuple[Stack, ec2.Vpc]], object], str]] = [
     ("security groups without a VPC",
      lambda e: app(e, security_groups=[ec2.SecurityGroup.from_security_group_id(e[0], f"G{next(_ids)}", "sg-12345678")]),
      r"security_groups: got 1; security groups need a vpc"),
+    ("application name with spaces", lambda e: app(e, name="my etl app"),
+     r"name: got 'my etl app'; must be 1-64 letters, digits or"),
     ("runtime role without a trust", lambda e: JobRuntimeRole(e[0], f"R{next(_ids)}"),
      r"trust: got None; a new runtime role needs a trust"),
     ("malformed application id", lambda e: EmrServerlessApplication.from_application_id(e[0], f"I{next(_ids)}", "app/1"),
