@@ -7,8 +7,6 @@ from typing import Any
 from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_sns as sns
-from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
 from emr_constructs import (
@@ -18,15 +16,14 @@ from emr_constructs import (
     EmrCluster,
     EmrClusterMonitoring,
     EmrSecurityConfiguration,
-    EncryptionKey,
     InTransitEncryption,
     ManagedScaling,
     ReleaseLabel,
     RuntimeRoleAuthorization,
-    SecureBucket,
 )
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
 from stacks.config import Ec2Config
+from stacks.shared import alarm_topic, platform_storage
 
 DATA_PREFIXES = {"raw": "raw/", "curated": "curated/", "artifacts": "artifacts/"}
 
@@ -53,13 +50,10 @@ class EmrEc2Stack(Stack):
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        key = EncryptionKey(
-            self, "DataKey", description="EMR platform data, logs and alarms", removal_policy=removal_policy
-        ).key
-        logs = SecureBucket(self, "Logs", encryption_key=key, removal_policy=removal_policy)
-        data = SecureBucket(
-            self, "Data", encryption_key=key, removal_policy=removal_policy, access_logs_bucket=logs.access_logs_bucket
+        storage = platform_storage(
+            self, description="EMR platform data, logs and alarms", removal_policy=removal_policy
         )
+        key, logs, data = storage.key, storage.logs, storage.data
         if config.tls_certificate_s3_uri:
             bucket_name, certificate_key = config.tls_certificate_s3_uri.removeprefix("s3://").split("/", 1)
             certificate_bucket = s3.Bucket.from_bucket_name(self, "CertificateBucket", bucket_name)
@@ -111,9 +105,7 @@ class EmrEc2Stack(Stack):
         self.runtime_role.grant_read(data.bucket, DATA_PREFIXES["artifacts"])
         self.runtime_role.grant_read_write(data.bucket, DATA_PREFIXES["curated"])
 
-        topic = sns.Topic(self, "Alarms", master_key=key, enforce_ssl=True)
-        if config.alarm_email:
-            topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
+        topic = alarm_topic(self, key=key, email=config.alarm_email)
         monitoring = EmrClusterMonitoring(
             self,
             "Monitoring",

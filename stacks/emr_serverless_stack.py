@@ -8,24 +8,21 @@ from typing import Any
 from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_glue as glue
-from aws_cdk import aws_sns as sns
-from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
 from emr_constructs import (
     Architecture,
     EmrServerlessApplication,
     EmrServerlessMonitoring,
-    EncryptionKey,
     JobRuntimeRole,
     MaximumCapacity,
     ReleaseLabel,
     RuntimeRoleTrust,
-    SecureBucket,
     ServerlessAlarmThresholds,
 )
 from emr_constructs.storage import retention_days
 from stacks.config import ServerlessConfig
+from stacks.shared import alarm_topic, platform_storage
 
 DATA_PREFIXES = {"raw": "raw/", "curated": "curated/", "scripts": "scripts/"}
 
@@ -48,12 +45,10 @@ class EmrServerlessStack(Stack):
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        key = EncryptionKey(self, "DataKey", description="EMR Serverless data, logs and alarms",
-                            removal_policy=removal_policy).key  # fmt: skip
-        logs = SecureBucket(self, "Logs", encryption_key=key, removal_policy=removal_policy)
-        data = SecureBucket(
-            self, "Data", encryption_key=key, removal_policy=removal_policy, access_logs_bucket=logs.access_logs_bucket
+        storage = platform_storage(
+            self, description="EMR Serverless data, logs and alarms", removal_policy=removal_policy
         )
+        key, logs, data = storage.key, storage.logs, storage.data
         database = glue.CfnDatabase(
             self,
             "Database",
@@ -97,9 +92,7 @@ class EmrServerlessStack(Stack):
         runtime.node.add_dependency(database)
         self.runtime_role = runtime
 
-        topic = sns.Topic(self, "Alarms", master_key=key, enforce_ssl=True)
-        if config.alarm_email:
-            topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
+        topic = alarm_topic(self, key=key, email=config.alarm_email)
         monitoring = EmrServerlessMonitoring(
             self,
             "Monitoring",
