@@ -99,6 +99,11 @@ SERVERLESS_APPLICATION_NAME_METRICS = ReleaseFloor(
 )
 """From 7.10 the metrics carry ApplicationName too and the ApplicationId-only series stop updating."""
 
+EKS = ReleaseFloor("EMR on EKS", {5: "5.32.0", 6: "6.2.0"})
+"""See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/emr-eks-releases.html"""
+EKS_POD_IDENTITY = ReleaseFloor("EMR on EKS with EKS Pod Identity", {7: "7.3.0"})
+"""See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/setting-up-enable-IAM.html"""
+
 SPARK_ONLY_LINE_APPLICATIONS = frozenset(
     {"Spark", "Livy", "JupyterEnterpriseGateway", "Delta", "Hudi", "Iceberg", "AmazonCloudWatchAgent"}
 )

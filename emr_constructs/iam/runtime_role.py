@@ -6,29 +6,53 @@ started guide with grants scoped to buckets, prefixes, Glue databases and log de
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from aws_cdk import ArnFormat, Stack
+from aws_cdk import ArnFormat, CfnJson, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from emr_constructs._internal.validation import fail
+from emr_constructs._internal.naming import base36, physical_name
+from emr_constructs._internal.validation import fail, is_token
 from emr_constructs.iam.policies import KMS_ENCRYPT_ACTIONS, RolePolicy
+from emr_constructs.releases import EKS_POD_IDENTITY, ReleaseLabel
 
 EMR_SERVERLESS_PRINCIPAL = "emr-serverless.amazonaws.com"
+EKS_POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com"
+EKS_ROLE_NAME_PREFIX = "emr-eks-job-"
+
+
+def emr_eks_service_account_pattern(namespace: str, account: str, role_name: str) -> str:
+    """The service accounts EMR on EKS creates for a job that runs as ``role_name``:
+    ``system:serviceaccount:<namespace>:emr-containers-sa-*-*-<account>-<base36(role name)>``.
+
+    See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/setting-up-trust-policy.html
+    """
+    if is_token(role_name):
+        raise fail(
+            "execution_role",
+            "a role whose name is a token",
+            "IRSA needs the role name at synth time (base36 of it is part of the service-account pattern); "
+            "use JobRuntimeRole.eks_irsa or a role imported by name",
+        )
+    return f"system:serviceaccount:{namespace}:emr-containers-sa-*-*-{account}-{base36(role_name)}"
 
 
 @dataclass(frozen=True, kw_only=True)
 class RuntimeRoleTrust:
     """Who may assume a runtime role. Build it with a factory method."""
 
-    principal: iam.IPrincipal
+    principal: iam.IPrincipal | None
     actions: tuple[str, ...]
     runtime: str
+    oidc_provider: iam.IOpenIdConnectProvider | None = None
+    namespace: str | None = None
 
     @classmethod
     def ec2_step(
@@ -70,6 +94,43 @@ class RuntimeRoleTrust:
         )
         return cls(principal=principal, actions=("sts:AssumeRole",), runtime="serverless")
 
+    @classmethod
+    def eks_irsa(cls, *, open_id_connect_provider: iam.IOpenIdConnectProvider, namespace: str) -> RuntimeRoleTrust:
+        """EMR on EKS job execution role trusted through IRSA by the service accounts EMR creates in ``namespace``.
+
+        The role that uses this trust gets a generated name (``emr-eks-job-...``), so that its base36 form, part
+        of the service-account pattern, is known at synth time.
+        See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/setting-up-trust-policy.html
+        """
+        validate_namespace("namespace", namespace)
+        return cls(
+            principal=None,
+            actions=("sts:AssumeRoleWithWebIdentity",),
+            runtime="eks",
+            oidc_provider=open_id_connect_provider,
+            namespace=namespace,
+        )
+
+    @classmethod
+    def eks_pod_identity(cls, *, release_label: ReleaseLabel) -> RuntimeRoleTrust:
+        """EMR on EKS job execution role trusted by EKS Pod Identity (emr-7.3.0 and later)."""
+        release_label.require(EKS_POD_IDENTITY, "release_label", release_label.label)
+        return cls(
+            principal=iam.ServicePrincipal(EKS_POD_IDENTITY_PRINCIPAL),
+            actions=("sts:AssumeRole", "sts:TagSession"),
+            runtime="eks",
+        )
+
+
+def validate_namespace(prop: str, namespace: str) -> None:
+    """A Kubernetes namespace name (RFC 1123 label) that is not one of the system namespaces."""
+    if is_token(namespace):
+        return
+    if not re.fullmatch(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", namespace):
+        raise fail(prop, namespace, "must be 1-63 lowercase letters, digits or '-', starting and ending alphanumeric")
+    if namespace in ("kube-system", "kube-public", "kube-node-lease", "default"):
+        raise fail(prop, namespace, "must not be a Kubernetes system namespace or 'default'")
+
 
 class JobRuntimeRole(Construct):
     """An IAM role that one job runs as, with least-privilege grants in a customer-managed policy.
@@ -89,16 +150,17 @@ class JobRuntimeRole(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.trust = trust
+        self.role_name: str | None = None
+        self.namespace: str | None = None
         if role is None:
             if trust is None:
                 raise fail("trust", None, "a new runtime role needs a trust, e.g. RuntimeRoleTrust.serverless(scope)")
-            new_role = iam.Role(self, "Role", assumed_by=trust.principal, description=description)
+            principal = trust.principal or self._irsa_principal(trust)
+            new_role = iam.Role(self, "Role", assumed_by=principal, description=description, role_name=self.role_name)
             assert new_role.assume_role_policy is not None
-            if trust.actions != ("sts:AssumeRole",):
-                # The principal above already allows sts:AssumeRole; add the extra session actions to the trust.
-                new_role.assume_role_policy.add_statements(
-                    iam.PolicyStatement(principals=[trust.principal], actions=list(trust.actions[1:]))
-                )
+            extra = [a for a in trust.actions if a not in ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity")]
+            if extra:  # the principal already allows the assume action; add the session actions to the trust
+                new_role.assume_role_policy.add_statements(iam.PolicyStatement(principals=[principal], actions=extra))
             role = new_role
         self.role: iam.IRole = role
         self.policy = RolePolicy(self, "Policy", role=self.role, description="EMR job runtime permissions")
@@ -108,6 +170,21 @@ class JobRuntimeRole(Construct):
         """Wrap an existing role: the ``grant_*`` methods attach a managed policy to it. Its trust is unchanged."""
         role = iam.Role.from_role_arn(scope, f"{construct_id}Imported", role_arn, mutable=True)
         return cls(scope, construct_id, role=role)
+
+    def _irsa_principal(self, trust: RuntimeRoleTrust) -> iam.IPrincipal:
+        assert trust.oidc_provider is not None and trust.namespace is not None
+        self.role_name = physical_name(self, EKS_ROLE_NAME_PREFIX)
+        self.namespace = trust.namespace
+        pattern = emr_eks_service_account_pattern(trust.namespace, Stack.of(self).account, self.role_name)
+        provider_arn = trust.oidc_provider.open_id_connect_provider_arn
+        conditions: dict[str, Any]
+        if not is_token(provider_arn):
+            issuer = provider_arn.split(":oidc-provider/", 1)[1]
+            conditions = {"StringLike": {f"{issuer}:sub": pattern}}
+        else:  # a provider made in this app: its issuer is a token, and JSON keys must be literal
+            issuer = trust.oidc_provider.open_id_connect_provider_issuer
+            conditions = {"StringLike": CfnJson(self, "IrsaCondition", value={f"{issuer}:sub": pattern})}
+        return iam.OpenIdConnectPrincipal(trust.oidc_provider, conditions)
 
     @property
     def role_arn(self) -> str:
