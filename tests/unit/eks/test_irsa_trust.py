@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from aws_cdk import App, Stack, Token
+from aws_cdk import Stack, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Template
 
 from emr_constructs import JobRuntimeRole, ReleaseLabel, RuntimeRoleTrust
 from emr_constructs._internal.naming import base36
 from emr_constructs.iam.runtime_role import emr_eks_service_account_pattern
+from tests.conftest import new_app
 
 PROVIDER_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF"
 
@@ -41,7 +42,7 @@ def test_pattern_needs_a_literal_role_name() -> None:
 
 @pytest.fixture(scope="module")
 def template() -> Template:
-    stack = Stack(App(), "Eks")
+    stack = Stack(new_app(), "Eks")
     provider = iam.OpenIdConnectProvider.from_open_id_connect_provider_arn(stack, "Oidc", PROVIDER_ARN)
     role = JobRuntimeRole(stack, "Exec", trust=RuntimeRoleTrust.eks_irsa(open_id_connect_provider=provider,
                                                                         namespace="spark-jobs"))  # fmt: skip
@@ -65,9 +66,10 @@ def test_irsa_trust_uses_the_generated_name_in_the_pattern(template: Template) -
 
 def test_pod_identity_trust(template: Template) -> None:
     (role,) = [r for k, r in template.find_resources("AWS::IAM::Role").items() if k.startswith("PodIdentity")]
-    (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
-    assert statement["Principal"] == {"Service": "pods.eks.amazonaws.com"}
-    assert sorted(statement["Action"]) == ["sts:AssumeRole", "sts:TagSession"]
+    statements = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert all(s["Principal"] == {"Service": "pods.eks.amazonaws.com"} for s in statements)
+    actions = [a for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])]
+    assert sorted(actions) == ["sts:AssumeRole", "sts:TagSession"]
 
 
 def test_pod_identity_needs_emr_7_3() -> None:
