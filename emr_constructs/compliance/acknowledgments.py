@@ -5,10 +5,12 @@ Acknowledge on the narrowest construct that has the finding, never on a stack or
 
 from __future__ import annotations
 
+import json
 from enum import Enum
 from typing import Any
 
 from aws_cdk import Acknowledgment, Stack, Validations
+from aws_cdk import aws_iam as iam
 from constructs import IConstruct
 
 
@@ -80,6 +82,35 @@ class Reason(Enum):
         "misses it (the unit tests assert the nested settings)",
         ("AwsSolutions-EMR4",),
     )
+    CDK_KUBECTL_PROVIDER = (
+        "aws-cdk-lib's kubectl provider for aws_eks_v2: a Lambda function (with the kubectl layer) that applies "
+        "Kubernetes manifests during deployment only; its runtime, managed policies and inline policies are set by "
+        "aws-cdk-lib, it runs in the cluster's private subnets and needs no DLQ or reserved concurrency",
+        (
+            "AwsSolutions-IAM4",
+            "AwsSolutions-IAM5",
+            "AwsSolutions-L1",
+            "HIPAA.Security-LambdaConcurrency",
+            "HIPAA.Security-LambdaDLQ",
+            "HIPAA.Security-LambdaInsideVPC",
+            "HIPAA.Security-IAMNoInlinePolicy",
+            "NIST.800.53.R5-LambdaConcurrency",
+            "NIST.800.53.R5-LambdaDLQ",
+            "NIST.800.53.R5-LambdaInsideVPC",
+            "NIST.800.53.R5-IAMNoInlinePolicy",
+            "PCI.DSS.321-LambdaInsideVPC",
+            "PCI.DSS.321-IAMNoInlinePolicy",
+            "HIPAA.Security-CloudWatchLogGroupEncrypted",
+            "NIST.800.53.R5-CloudWatchLogGroupEncrypted",
+            "PCI.DSS.321-CloudWatchLogGroupEncrypted",
+        ),
+    )
+    EKS_MANAGED_POLICIES = (
+        "EKS requires these AWS-managed policies: AmazonEKSClusterPolicy on the cluster role, and "
+        "AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy and AmazonEC2ContainerRegistryReadOnly on managed node "
+        "group roles; EMR job permissions are on the job execution roles, not the nodes",
+        ("AwsSolutions-IAM4",),
+    )
     CDK_FLOW_LOG_ROLE_POLICY = (
         "aws-cdk-lib's FlowLog writes its grants (write to this one log group, pass this role) to the role's default "
         "policy; the role is only assumable by vpc-flow-logs.amazonaws.com",
@@ -147,3 +178,35 @@ def acknowledge_finding(construct: IConstruct, reason: Reason, rule: str, findin
     if rule not in reason.rules:
         raise ValueError(f"rule: got {rule!r}; allowed rules for {reason.name}: {list(reason.rules)}")
     Validations.of(construct).acknowledge(Acknowledgment(id=f"{rule}[{finding}]", reason=reason.text))
+
+
+def acknowledge_iam_findings(construct: IConstruct, reason: Reason) -> None:
+    """Acknowledge, finding by finding, the AwsSolutions-IAM4 (managed policy) and IAM5 (wildcard) findings of the
+    roles and policies under ``construct`` as they are now. Anything added later is still reported."""
+    stack = Stack.of(construct)
+    for node in construct.node.find_all():
+        if isinstance(node, iam.CfnRole) and "AwsSolutions-IAM4" in reason.rules:
+            for arn in stack.resolve(node.managed_policy_arns) or []:
+                acknowledge_finding(node, reason, "AwsSolutions-IAM4", "Policy::" + _finding_text(arn))
+        documents: list[Any] = []
+        if isinstance(node, (iam.CfnPolicy, iam.CfnManagedPolicy)):
+            documents.append(stack.resolve(node.policy_document))
+        if isinstance(node, iam.CfnRole):
+            documents += [stack.resolve(p)["PolicyDocument"] for p in stack.resolve(node.policies) or []]
+        if "AwsSolutions-IAM5" not in reason.rules:
+            continue
+        for document in documents:
+            for statement in document.get("Statement", []):
+                for kind in ("Action", "Resource"):
+                    values = statement.get(kind, [])
+                    for value in values if isinstance(values, list) else [values]:
+                        text = _finding_text(value)
+                        if "*" in text:
+                            acknowledge_finding(node, reason, "AwsSolutions-IAM5", f"{kind}::{text}")
+
+
+def _finding_text(value: Any) -> str:
+    try:
+        return _flatten(value)
+    except ValueError:  # cdk-nag prints other intrinsics (e.g. Fn::If) as compact JSON
+        return json.dumps(value, separators=(",", ":"))

@@ -1,0 +1,147 @@
+"""``EmrEksVirtualCluster``: an EMR on EKS virtual cluster registered on a namespace of an EKS cluster.
+
+Cluster access: with the EKS authentication mode API or API_AND_CONFIG_MAP, ``CreateVirtualCluster`` itself creates
+the namespace-scoped access entry for the EMR on EKS service-linked role (AWSServiceRoleForAmazonEMRContainers), so
+this construct creates none (a second one would conflict) and no aws-auth ConfigMap entry. The namespace must exist
+first (the virtual cluster depends on its manifest), and the principal that deploys the stack needs
+eks:CreateAccessEntry, eks:DescribeAccessEntry, eks:DeleteAccessEntry, eks:ListAssociatedAccessPolicies,
+eks:AssociateAccessPolicy and eks:DisassociateAccessPolicy on the cluster.
+See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/setting-up-cluster-access-cam-integration.html
+"""
+
+from __future__ import annotations
+
+from aws_cdk import ArnFormat, RemovalPolicy, Stack, Tags
+from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_eks_v2 as eks
+from aws_cdk import aws_emrcontainers as emrc
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from emr_constructs._internal.validation import check_pattern, fail
+from emr_constructs.eks.namespace import LimitRange, ResourceQuota, namespace_manifest
+from emr_constructs.iam.runtime_role import validate_namespace
+from emr_constructs.monitoring.eks_monitoring import EmrEksMetricFactory
+from emr_constructs.storage.secure import DEFAULT_LOG_RETENTION, SecureLogGroup
+
+JOB_RUN_ACTIONS = ["emr-containers:DescribeJobRun", "emr-containers:ListJobRuns", "emr-containers:CancelJobRun"]
+
+
+class VirtualClusterBase(Construct):
+    virtual_cluster_id: str
+
+    @property
+    def virtual_cluster_arn(self) -> str:
+        return self._arn(self.virtual_cluster_id)
+
+    def _arn(self, resource_name: str) -> str:
+        return Stack.of(self).format_arn(
+            service="emr-containers",
+            resource="/virtualclusters",
+            resource_name=resource_name,
+            arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+        )
+
+    def grant_start_job_run(self, grantee: iam.IGrantable, execution_role: iam.IRole) -> iam.Grant:
+        """StartJobRun on this virtual cluster, only with ``execution_role`` (``emr-containers:ExecutionRoleArn``
+        condition), plus describe/list/cancel of its job runs."""
+        grant = iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["emr-containers:StartJobRun"],
+            resource_arns=[self.virtual_cluster_arn],
+            conditions={"ArnEquals": {"emr-containers:ExecutionRoleArn": execution_role.role_arn}},
+        )
+        iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=JOB_RUN_ACTIONS,
+            resource_arns=[self.virtual_cluster_arn, self._arn(f"{self.virtual_cluster_id}/jobruns/*")],
+        )
+        iam.Grant.add_to_principal(
+            grantee=grantee, actions=["emr-containers:DescribeVirtualCluster"], resource_arns=[self.virtual_cluster_arn]
+        )
+        return grant
+
+    def metric_job_runs(self, state: str) -> cw.Metric:
+        """Job runs that reached ``state`` (from ``EmrEksMonitoring``'s metric filters)."""
+        return EmrEksMetricFactory(self.virtual_cluster_id).job_runs(state)
+
+
+class _ImportedVirtualCluster(VirtualClusterBase):
+    def __init__(self, scope: Construct, construct_id: str, virtual_cluster_id: str) -> None:
+        super().__init__(scope, construct_id)
+        check_pattern("virtual_cluster_id", virtual_cluster_id, r"[0-9a-z]{1,64}", "a virtual cluster id")
+        self.virtual_cluster_id = virtual_cluster_id
+
+
+class EmrEksVirtualCluster(VirtualClusterBase):
+    """A virtual cluster on ``namespace`` of ``cluster`` (created here with ``EmrEksCluster`` or imported with
+    ``eks.Cluster.from_cluster_attributes`` and a kubectl provider).
+
+    :param namespace: the Kubernetes namespace (created here as a manifest unless ``create_namespace=False``).
+    :param name: Default: ``<stack name>-<construct id>``.
+    :param resource_quota: Default: none. :param limit_range: Default: none.
+    :param log_retention: of the driver/executor log group created here (KMS, RETAIN). Default: one year.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        cluster: eks.ICluster,
+        namespace: str,
+        name: str | None = None,
+        create_namespace: bool = True,
+        resource_quota: ResourceQuota | None = None,
+        limit_range: LimitRange | None = None,
+        log_retention: logs.RetentionDays = DEFAULT_LOG_RETENTION,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        application_tag: str | None = None,
+        cost_center: str | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        validate_namespace("namespace", namespace)
+        check_pattern("name", name, r"[.\-_/#A-Za-z0-9]{1,64}", "1-64 letters, digits or . - _ / #")
+        for spec in (resource_quota, limit_range):
+            if spec is not None:
+                spec.validate()
+        if not create_namespace and (resource_quota or limit_range):
+            raise fail("create_namespace", False, "resource_quota and limit_range need create_namespace=True")
+        self.namespace = namespace
+        self.cluster = cluster
+        self.namespace_manifest: eks.KubernetesManifest | None = None
+        if create_namespace:
+            manifests = [namespace_manifest(namespace)]
+            manifests += [s.manifest(namespace) for s in (resource_quota, limit_range) if s is not None]
+            self.namespace_manifest = eks.KubernetesManifest(self, "Namespace", cluster=cluster, manifest=manifests)
+        self._resource = emrc.CfnVirtualCluster(
+            self,
+            "Resource",
+            name=name or f"{Stack.of(self).stack_name}-{construct_id}"[:64],
+            container_provider=emrc.CfnVirtualCluster.ContainerProviderProperty(
+                id=cluster.cluster_name,
+                type="EKS",
+                info=emrc.CfnVirtualCluster.ContainerInfoProperty(
+                    eks_info=emrc.CfnVirtualCluster.EksInfoProperty(namespace=namespace)
+                ),
+            ),
+        )
+        if self.namespace_manifest is not None:
+            self._resource.node.add_dependency(self.namespace_manifest)
+        self.virtual_cluster_id = self._resource.attr_id
+        self.log_group = SecureLogGroup(self, "JobLogs", retention=log_retention, removal_policy=removal_policy)
+        Tags.of(self).add("application", application_tag or construct_id)
+        if cost_center:
+            Tags.of(self).add("cost-center", cost_center)
+
+    @property
+    def virtual_cluster_arn(self) -> str:
+        return self._resource.attr_arn
+
+    @classmethod
+    def from_virtual_cluster_id(
+        cls, scope: Construct, construct_id: str, virtual_cluster_id: str
+    ) -> VirtualClusterBase:
+        """Reference an existing virtual cluster; grants and metrics work on it."""
+        return _ImportedVirtualCluster(scope, construct_id, virtual_cluster_id)

@@ -1,0 +1,137 @@
+"""Job-run observability for EMR on EKS, which has no CloudWatch namespace of its own.
+
+EMR on EKS sends "EMR Job Run State Change" events (source ``aws.emr-containers``) to EventBridge. A rule delivers
+the virtual cluster's events to a CloudWatch Logs log group, and metric filters turn them into CloudWatch metrics
+(one per state, dimension VirtualClusterId): a native path, no custom Lambda. Failed runs also go to an SNS topic.
+See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/monitoring-with-eventbridge.html
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, Names, RemovalPolicy, Stack
+from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from emr_constructs.storage.secure import DEFAULT_LOG_RETENTION, SecureLogGroup
+
+EMR_EKS_METRIC_NAMESPACE = "EMRonEKS/JobRuns"
+JOB_RUN_STATES = ("PENDING", "SUBMITTED", "RUNNING", "COMPLETED", "FAILED", "CANCEL_PENDING", "CANCELLED")
+EVENT_SOURCE = "aws.emr-containers"
+EVENT_DETAIL_TYPE = "EMR Job Run State Change"
+
+
+class EmrEksMetricFactory:
+    """Job-run metrics of one virtual cluster, as produced by ``EmrEksMonitoring``'s metric filters."""
+
+    def __init__(self, virtual_cluster_id: str) -> None:
+        self.virtual_cluster_id = virtual_cluster_id
+
+    def job_runs(self, state: str, period: Duration | None = None) -> cw.Metric:
+        if state not in JOB_RUN_STATES:
+            raise ValueError(f"state: got {state!r}; allowed values: {', '.join(JOB_RUN_STATES)}")
+        return cw.Metric(
+            namespace=EMR_EKS_METRIC_NAMESPACE,
+            metric_name=f"JobRuns{state.title().replace('_', '')}",
+            dimensions_map={"VirtualClusterId": self.virtual_cluster_id},
+            statistic="Sum",
+            period=period or Duration.minutes(5),
+        )
+
+
+class EmrEksMonitoring(Construct):
+    """EventBridge rules, metric filters, a failure alarm and a dashboard of job runs for one virtual cluster.
+
+    :param alarm_topic: receives failed job-run events and the failure alarm. Default: none.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        virtual_cluster_id: str,
+        alarm_topic: sns.ITopic | None = None,
+        retention: logs.RetentionDays = DEFAULT_LOG_RETENTION,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.events_log_group = SecureLogGroup(self, "Events", retention=retention, removal_policy=removal_policy)
+        # An L1 target and resource policy: aws-cdk-lib's CloudWatchLogGroup target installs the log group policy
+        # through a custom-resource Lambda function; CloudFormation's AWS::Logs::ResourcePolicy does it natively.
+        group_arn = self.events_log_group.log_group_arn
+        logs.CfnResourcePolicy(
+            self,
+            "EventsDelivery",
+            policy_name=f"emr-eks-events-{Names.unique_id(self)[-40:]}",
+            policy_document=Stack.of(self).to_json_string(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": ["events.amazonaws.com", "delivery.logs.amazonaws.com"]},
+                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            "Resource": group_arn,
+                        }
+                    ],
+                }
+            ),
+        )
+        events.CfnRule(
+            self,
+            "JobRunStateChanges",
+            description="EMR on EKS job-run state changes of one virtual cluster, to CloudWatch Logs",
+            event_pattern={
+                "source": [EVENT_SOURCE],
+                "detail-type": [EVENT_DETAIL_TYPE],
+                "detail": {"virtualClusterId": [virtual_cluster_id]},
+            },
+            targets=[events.CfnRule.TargetProperty(id="JobRunEventsLog", arn=group_arn)],
+        )
+        if alarm_topic is not None:
+            failed = events.EventPattern(
+                source=[EVENT_SOURCE],
+                detail_type=[EVENT_DETAIL_TYPE],
+                detail={"virtualClusterId": [virtual_cluster_id], "state": ["FAILED"]},
+            )
+            events.Rule(self, "FailedJobRuns", event_pattern=failed, targets=[targets.SnsTopic(alarm_topic)])
+        metrics = EmrEksMetricFactory(virtual_cluster_id)
+        for state in JOB_RUN_STATES:
+            logs.MetricFilter(
+                self,
+                f"Filter{state.title().replace('_', '')}",
+                log_group=self.events_log_group.log_group,
+                filter_pattern=logs.FilterPattern.string_value("$.detail.state", "=", state),
+                metric_namespace=EMR_EKS_METRIC_NAMESPACE,
+                metric_name=metrics.job_runs(state).metric_name,
+                metric_value="1",
+                dimensions={"VirtualClusterId": "$.detail.virtualClusterId"},
+            )
+        self.failed_alarm = metrics.job_runs("FAILED").create_alarm(
+            self,
+            "JobRunsFailed",
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
+            alarm_description="EMR on EKS job runs failed. Missing data (no failed run) is not breaching.",
+        )
+        if alarm_topic is not None:
+            self.failed_alarm.add_alarm_action(cw_actions.SnsAction(alarm_topic))
+            self.failed_alarm.add_ok_action(cw_actions.SnsAction(alarm_topic))
+        self.dashboard = cw.Dashboard(self, "Dashboard", default_interval=Duration.hours(12))
+        self.dashboard.add_widgets(
+            cw.AlarmStatusWidget(title="Alarms", alarms=[self.failed_alarm], width=24, height=3),
+            cw.GraphWidget(
+                title="Job runs by state", left=[metrics.job_runs(s) for s in JOB_RUN_STATES], width=24, stacked=False
+            ),
+        )
+
+    @property
+    def dashboard_name(self) -> str:
+        return self.dashboard.dashboard_name
