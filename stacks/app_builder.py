@@ -7,6 +7,7 @@ from aws_cdk import App, Environment, RemovalPolicy
 from emr_constructs.compliance import apply_compliance_checks
 from stacks.config import EnvironmentConfig
 from stacks.emr_ec2_stack import EmrEc2Stack
+from stacks.emr_eks_stack import EmrEksStack
 from stacks.emr_serverless_stack import EmrServerlessStack
 from stacks.network_stack import NetworkStack
 
@@ -40,6 +41,17 @@ def build_stacks(app: App, name: str, config: EnvironmentConfig) -> dict[str, ob
             config=config.serverless,
             vpc=network.vpc,
             subnet_type=network.private_subnet_type,
+            application_tag=config.application_tag,
+            cost_center=config.cost_center,
+            removal_policy=removal,
+            env=env,
+        )
+    if config.eks.enabled:
+        stacks["eks"] = EmrEksStack(
+            app,
+            f"{prefix}-Eks",
+            config=config.eks,
+            vpc=network.vpc,
             application_tag=config.application_tag,
             cost_center=config.cost_center,
             removal_policy=removal,

@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from emr_constructs._internal.validation import check_s3_uri
 from emr_constructs.cluster.applications import KNOWN_APPLICATIONS
-from emr_constructs.releases import ReleaseLabel
+from emr_constructs.eks.namespace import check_quantity
+from emr_constructs.iam.runtime_role import validate_namespace
+from emr_constructs.releases import EKS, ReleaseLabel
 from emr_constructs.storage.secure import RETENTION_BY_DAYS
 
 DEFAULT_ENVIRONMENT = "default"
@@ -126,6 +128,56 @@ class ServerlessConfig(_Model):
         return value
 
 
+class EksConfig(_Model):
+    """The EMR on EKS reference virtual cluster. By default it imports an existing EKS cluster: the placeholder
+    attributes synthesize offline; set the real ones before deploying, or ``create_cluster: true``."""
+
+    enabled: bool = True
+    create_cluster: bool = False
+    cluster_name: str = Field(default="emr-platform", pattern=r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
+    oidc_provider_arn: str = Field(
+        default="arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B716D3041E",
+        pattern=r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/.+$",
+    )
+    kubectl_role_arn: str = Field(
+        default="arn:aws:iam::111111111111:role/emr-platform-kubectl", pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$"
+    )
+    cluster_security_group_id: str = Field(default="sg-0123456789abcdef0", pattern=r"^sg-[0-9a-f]{8,17}$")
+    namespace: str = "emr-jobs"
+    release_label: str = "emr-7.10.0-latest"
+    execution_role_trust: Literal["irsa", "pod_identity"] = "irsa"
+    quota_cpu: str = "64"
+    quota_memory: str = "256Gi"
+    quota_pods: int = Field(default=200, ge=1)
+    log_retention_days: int = 365
+    alarm_email: str | None = None
+
+    @field_validator("namespace")
+    @classmethod
+    def _namespace(cls, value: str) -> str:
+        validate_namespace("namespace", value)
+        return value
+
+    @field_validator("release_label")
+    @classmethod
+    def _release(cls, value: str) -> str:
+        ReleaseLabel.of(value).require(EKS, "release_label", value)
+        return value
+
+    @field_validator("quota_cpu", "quota_memory")
+    @classmethod
+    def _quantity(cls, value: str) -> str:
+        check_quantity("quota", value)
+        return value
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        if value not in RETENTION_BY_DAYS:
+            raise ValueError(f"CloudWatch Logs allows {', '.join(map(str, RETENTION_BY_DAYS))}")
+        return value
+
+
 class EnvironmentConfig(_Model):
     """One deployment environment. Without ``account``/``region`` the stacks are environment-agnostic."""
 
@@ -137,6 +189,7 @@ class EnvironmentConfig(_Model):
     network: NetworkConfig = NetworkConfig()
     ec2: Ec2Config = Ec2Config()
     serverless: ServerlessConfig = ServerlessConfig()
+    eks: EksConfig = EksConfig()
 
     @model_validator(mode="after")
     def _account_and_region_together(self) -> EnvironmentConfig:
