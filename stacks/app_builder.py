@@ -52,6 +52,7 @@ def build_stacks(app: App, name: str, config: EnvironmentConfig) -> dict[str, ob
             f"{prefix}-Eks",
             config=config.eks,
             vpc=network.vpc,
+            subnet_type=network.private_subnet_type,
             application_tag=config.application_tag,
             cost_center=config.cost_center,
             removal_policy=removal,

@@ -39,6 +39,7 @@ class EmrEksStack(Stack):
         *,
         config: EksConfig,
         vpc: ec2.IVpc,
+        subnet_type: ec2.SubnetType,
         application_tag: str,
         cost_center: str,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
@@ -46,7 +47,7 @@ class EmrEksStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         storage = platform_storage(self, description="EMR on EKS data, logs and alarms", removal_policy=removal_policy)
-        cluster, oidc = self._cluster(config, vpc, removal_policy)
+        cluster, oidc = self._cluster(config, vpc, subnet_type, removal_policy)
         virtual_cluster = EmrEksVirtualCluster(
             self,
             "VirtualCluster",
@@ -96,15 +97,15 @@ class EmrEksStack(Stack):
         CfnOutput(self, "ReleaseLabel", value=release.label)
 
     def _cluster(
-        self, config: EksConfig, vpc: ec2.IVpc, removal_policy: RemovalPolicy
+        self, config: EksConfig, vpc: ec2.IVpc, subnet_type: ec2.SubnetType, removal_policy: RemovalPolicy
     ) -> tuple[eks.ICluster, iam.IOpenIdConnectProvider]:
         if config.create_cluster:
-            created = EmrEksCluster(self, "Eks", vpc=vpc, removal_policy=removal_policy)
+            created = EmrEksCluster(self, "Eks", vpc=vpc, subnet_type=subnet_type, removal_policy=removal_policy)
             return created.cluster, created.cluster.open_id_connect_provider  # type: ignore[return-value]
         oidc = iam.OpenIdConnectProvider.from_open_id_connect_provider_arn(
             self, "ClusterOidcProvider", config.oidc_provider_arn
         )
-        private = vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
+        private = vpc.select_subnets(subnet_type=subnet_type)
         # The kubectl provider of an imported cluster needs the cluster, and the cluster used for manifests needs
         # the provider: import once to build the provider, once more with it.
         bare = eks.Cluster.from_cluster_attributes(

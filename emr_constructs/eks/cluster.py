@@ -69,6 +69,7 @@ class EmrEksCluster(Construct):
     :param vpc: nodes and the kubectl provider run in its private subnets.
     :param capacity: Default: ``EksCapacity()``.
     :param version: Default: Kubernetes 1.33.
+    :param subnet_type: subnets of the nodes and the kubectl provider. Default: private with egress.
     """
 
     def __init__(
@@ -79,20 +80,21 @@ class EmrEksCluster(Construct):
         vpc: ec2.IVpc,
         capacity: EksCapacity | None = None,
         version: eks.KubernetesVersion = DEFAULT_KUBERNETES_VERSION,
+        subnet_type: ec2.SubnetType = ec2.SubnetType.PRIVATE_WITH_EGRESS,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
         capacity = capacity or EksCapacity()
         for prop in ("system", "drivers", "executors"):
             getattr(capacity, prop).validate(f"capacity.{prop}")
-        private = vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
+        private = vpc.select_subnets(subnet_type=subnet_type)
         secrets_key = EncryptionKey(self, "SecretsKey", description="EKS secrets", removal_policy=removal_policy).key
         self.cluster = eks.Cluster(
             self,
             "Cluster",
             version=version,
             vpc=vpc,
-            vpc_subnets=[ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)],
+            vpc_subnets=[ec2.SubnetSelection(subnet_type=subnet_type)],
             endpoint_access=eks.EndpointAccess.PRIVATE,
             default_capacity_type=eks.DefaultCapacityType.NODEGROUP,
             default_capacity=0,
@@ -111,10 +113,11 @@ class EmrEksCluster(Construct):
         for addon in MANAGED_ADDONS:
             eks.Addon(self, f"Addon-{addon}", cluster=self.cluster, addon_name=addon)  # type: ignore[arg-type]
         arm = eks.NodegroupAmiType.AL2023_ARM_64_STANDARD
-        self.system_nodes = self._nodegroup("System", capacity.system, arm, eks.CapacityType.ON_DEMAND, "system")
-        self.driver_nodes = self._nodegroup("SparkDrivers", capacity.drivers, arm, eks.CapacityType.ON_DEMAND, "driver")
+        on_demand, spot = eks.CapacityType.ON_DEMAND, eks.CapacityType.SPOT
+        self.system_nodes = self._nodegroup("System", capacity.system, arm, on_demand, "system", subnet_type)
+        self.driver_nodes = self._nodegroup("SparkDrivers", capacity.drivers, arm, on_demand, "driver", subnet_type)
         self.executor_nodes = self._nodegroup(
-            "SparkExecutors", capacity.executors, arm, eks.CapacityType.SPOT, "executor", taints=[SPOT_TAINT]
+            "SparkExecutors", capacity.executors, arm, spot, "executor", subnet_type, taints=[SPOT_TAINT]
         )
         provider = self.cluster.node.try_find_child("KubectlProvider")
         if provider is not None:
@@ -130,6 +133,7 @@ class EmrEksCluster(Construct):
         ami: eks.NodegroupAmiType,
         capacity_type: eks.CapacityType,
         role: str,
+        subnet_type: ec2.SubnetType,
         taints: Sequence[eks.TaintSpec] = (),
     ) -> eks.Nodegroup:
         return self.cluster.add_nodegroup_capacity(
@@ -142,5 +146,5 @@ class EmrEksCluster(Construct):
             desired_size=spec.desired_size if spec.desired_size is not None else spec.min_size,
             labels={"emr-constructs.io/role": role},
             taints=list(taints) or None,
-            subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+            subnets=ec2.SubnetSelection(subnet_type=subnet_type),
         )
