@@ -103,6 +103,14 @@ class RuntimeRoleTrust:
         See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/setting-up-trust-policy.html
         """
         validate_namespace("namespace", namespace)
+        if open_id_connect_provider is None:
+            raise fail(
+                "open_id_connect_provider",
+                None,
+                "IRSA needs the cluster's IAM OIDC provider (eks.Cluster.open_id_connect_provider or "
+                "iam.OpenIdConnectProvider.from_open_id_connect_provider_arn); "
+                "or use RuntimeRoleTrust.eks_pod_identity",
+            )
         return cls(
             principal=None,
             actions=("sts:AssumeRoleWithWebIdentity",),

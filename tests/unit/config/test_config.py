@@ -49,6 +49,10 @@ def test_named_environment_overrides_only_what_it_sets() -> None:
         ({"serverless": {"idle_timeout_minutes": 20000}}, r"environments\.bad\.serverless\.idle_timeout_minutes: Input should be less than or equal to 10080"),
         ({"serverless": {"glue_database": "Sales-DB"}}, r"environments\.bad\.serverless\.glue_database: String should match pattern"),
         ({"serverless": {"release_label": "6.15"}}, r"environments\.bad\.serverless\.release_label: Value error, release_label: got '6.15'"),
+        ({"eks": {"namespace": "kube-system"}}, r"environments\.bad\.eks\.namespace: Value error, namespace: got 'kube-system'"),
+        ({"eks": {"release_label": "emr-6.1.0-latest"}}, r"environments\.bad\.eks\.release_label: Value error, release_label: got 'emr-6.1.0-latest'; EMR on EKS needs"),
+        ({"eks": {"quota_memory": "16GB"}}, r"environments\.bad\.eks\.quota_memory: Value error, quota: got '16GB'"),
+        ({"eks": {"execution_role_trust": "oidc"}}, r"environments\.bad\.eks\.execution_role_trust: Input should be 'irsa' or 'pod_identity'"),
         ({"removal_policy": "snapshot"}, r"environments\.bad\.removal_policy: Input should be 'retain' or 'destroy'"),
     ],
 )  # fmt: skip

@@ -151,3 +151,22 @@ def test_serverless_stack_runs_in_private_subnets_with_glue_and_outputs(default:
         assert name in serverless["Outputs"], name
     for alarm in _of_type(serverless, "AWS::CloudWatch::Alarm"):
         assert alarm["Properties"]["AlarmActions"]
+
+
+def test_eks_stack_imports_the_named_cluster_and_outputs(default: dict) -> None:
+    eks_stack = default["Emr-default-Eks"]
+    (virtual_cluster,) = _of_type(eks_stack, "AWS::EMRContainers::VirtualCluster")
+    provider = virtual_cluster["Properties"]["ContainerProvider"]
+    assert provider["Id"] == "emr-platform" and provider["Info"]["EksInfo"]["Namespace"] == "emr-jobs"
+    assert _of_type(eks_stack, "AWS::EKS::Cluster") == []
+    for name in ("VirtualClusterId", "ExecutionRoleArn", "LogGroupName", "DriverPodTemplate", "ExecutorPodTemplate"):
+        assert name in eks_stack["Outputs"], name
+    roles = [
+        r
+        for r in _of_type(eks_stack, "AWS::IAM::Role")
+        if str(r["Properties"].get("RoleName", "")).startswith("emr-eks-job-")
+    ]
+    (execution_role,) = roles
+    assert "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B716D3041E:sub" in str(
+        execution_role["Properties"]["AssumeRolePolicyDocument"]
+    )
