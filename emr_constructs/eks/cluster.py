@@ -1,10 +1,11 @@
 """``EmrEksCluster``: an EKS cluster (aws-cdk-lib ``aws_eks_v2``) ready for EMR on EKS.
 
-API authentication mode (cluster access entries, no aws-auth ConfigMap), a private API endpoint, control-plane
-logging, KMS envelope encryption of secrets, the managed add-ons EMR on EKS needs (CoreDNS, kube-proxy, VPC CNI,
-EKS Pod Identity agent), and Graviton managed node groups: a small On-Demand system group, On-Demand Spark drivers and
-Spot Spark executors. Driver and executor pods are steered by the ``eks.amazonaws.com/capacityType`` label that EKS
-puts on managed nodes, and executors tolerate the Spot taint (see ``PodTemplates``).
+- API_AND_CONFIG_MAP authentication: access entries; this library writes no aws-auth ConfigMap.
+- A private API endpoint, control-plane logging, KMS envelope encryption of secrets.
+- The managed add-ons EMR on EKS needs: CoreDNS, kube-proxy, VPC CNI, EKS Pod Identity agent.
+- Graviton managed node groups: a small On-Demand system group, On-Demand Spark drivers, Spot Spark executors.
+  Pods are steered by the ``eks.amazonaws.com/capacityType`` label EKS puts on managed nodes; executors tolerate
+  the Spot taint (see ``PodTemplates``).
 """
 
 from __future__ import annotations
@@ -110,6 +111,10 @@ class EmrEksCluster(Construct):
                 kubectl_layer=KubectlV33Layer(self, "KubectlLayer"), private_subnets=private.subnets
             ),
         )
+        # The EMR on EKS integration with cluster access management is documented for API_AND_CONFIG_MAP.
+        cfn_cluster = self.cluster.node.default_child
+        assert isinstance(cfn_cluster, eks.CfnCluster)
+        cfn_cluster.add_property_override("AccessConfig.AuthenticationMode", "API_AND_CONFIG_MAP")
         for addon in MANAGED_ADDONS:
             eks.Addon(self, f"Addon-{addon}", cluster=self.cluster, addon_name=addon)  # type: ignore[arg-type]
         arm = eks.NodegroupAmiType.AL2023_ARM_64_STANDARD

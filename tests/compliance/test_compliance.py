@@ -29,6 +29,12 @@ VARIANTS = {
         "env": "variant",
         "environments": {"variant": {"network": {"nat_gateways": 0}, "ec2": {"capacity": "groups"}}},
     },
+    "eks-created-cluster": {
+        "env": "eks",
+        "environments": {
+            "eks": {"eks": {"create_cluster": True}, "ec2": {"enabled": False}, "serverless": {"enabled": False}}
+        },
+    },
     "own-certificates": {
         "env": "certs",
         "environments": {"certs": {"ec2": {"tls_certificate_s3_uri": "s3://corp-pki/emr/certs.zip"}}},

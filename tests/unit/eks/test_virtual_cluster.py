@@ -98,7 +98,7 @@ def test_cluster_is_private_logged_encrypted_with_addons(built: dict) -> None:
     cluster = _one(template, "AWS::EKS::Cluster")["Properties"]
     assert cluster["ResourcesVpcConfig"]["EndpointPublicAccess"] is False
     assert cluster["ResourcesVpcConfig"]["EndpointPrivateAccess"] is True
-    assert cluster["AccessConfig"]["AuthenticationMode"] in ("API", "API_AND_CONFIG_MAP")
+    assert cluster["AccessConfig"]["AuthenticationMode"] == "API_AND_CONFIG_MAP"
     assert len(cluster["Logging"]["ClusterLogging"]["EnabledTypes"]) == 5
     assert cluster["EncryptionConfig"][0]["Resources"] == ["secrets"]
     addons = {a["Properties"]["AddonName"] for a in template.find_resources("AWS::EKS::Addon").values()}
