@@ -2,6 +2,7 @@
 
 from emr_constructs.monitoring.ec2_metrics import EMR_EC2_NAMESPACE, EmrClusterMetricFactory
 from emr_constructs.monitoring.ec2_monitoring import EmrClusterAlarmThresholds, EmrClusterMonitoring
+from emr_constructs.monitoring.eks_monitoring import EmrEksMetricFactory, EmrEksMonitoring
 from emr_constructs.monitoring.serverless_metrics import (
     EMR_SERVERLESS_NAMESPACE,
     CapacityAllocationType,
@@ -16,6 +17,8 @@ __all__ = [
     "EmrClusterAlarmThresholds",
     "EmrClusterMetricFactory",
     "EmrClusterMonitoring",
+    "EmrEksMetricFactory",
+    "EmrEksMonitoring",
     "EmrServerlessMonitoring",
     "ServerlessAlarmThresholds",
     "ServerlessMetricFactory",

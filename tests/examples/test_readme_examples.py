@@ -79,6 +79,16 @@ def check_serverless(ns: dict[str, Any]) -> None:
     assert "emr-serverless.amazonaws.com" in str(role["Properties"]["AssumeRolePolicyDocument"])
 
 
+def check_eks(ns: dict[str, Any]) -> None:
+    template = Template.from_stack(ns["stack"])
+    (vc,) = template.find_resources("AWS::EMRContainers::VirtualCluster").values()
+    assert vc["Properties"]["ContainerProvider"]["Info"]["EksInfo"]["Namespace"] == "analytics"
+    roles = [r for r in template.find_resources("AWS::IAM::Role").values()
+             if str(r["Properties"].get("RoleName", "")).startswith("emr-eks-job-")]  # fmt: skip
+    assert len(roles) == 1
+    assert len(template.find_resources("AWS::Logs::MetricFilter")) == 7
+
+
 def check_compliance(ns: dict[str, Any]) -> None:
     with pytest.raises(RuntimeError, match="ValidationFailed"):
         ns["app"].synth()
@@ -90,6 +100,7 @@ CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "runtime-roles": check_runtime_roles,
     "building-blocks": check_building_blocks,
     "serverless": check_serverless,
+    "eks": check_eks,
     "compliance": check_compliance,
 }
 
