@@ -134,6 +134,7 @@ class EksConfig(_Model):
 
     enabled: bool = True
     create_cluster: bool = False
+    capacity_provider: Literal["node_groups", "karpenter"] = "node_groups"
     cluster_name: str = Field(default="emr-platform", pattern=r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
     oidc_provider_arn: str = Field(
         default="arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B716D3041E",

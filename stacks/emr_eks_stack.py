@@ -14,6 +14,7 @@ from constructs import Construct
 from emr_constructs import JobRuntimeRole, ReleaseLabel, RuntimeRoleTrust
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge, acknowledge_iam_findings
 from emr_constructs.eks import EmrEksCluster, EmrEksVirtualCluster, ResourceQuota
+from emr_constructs.eks.karpenter import KarpenterOptions
 from emr_constructs.eks.pod_templates import PodTemplates
 from emr_constructs.monitoring.eks_monitoring import EmrEksMonitoring
 from emr_constructs.storage import retention_days
@@ -100,7 +101,14 @@ class EmrEksStack(Stack):
         self, config: EksConfig, vpc: ec2.IVpc, subnet_type: ec2.SubnetType, removal_policy: RemovalPolicy
     ) -> tuple[eks.ICluster, iam.IOpenIdConnectProvider]:
         if config.create_cluster:
-            created = EmrEksCluster(self, "Eks", vpc=vpc, subnet_type=subnet_type, removal_policy=removal_policy)
+            created = EmrEksCluster(
+                self,
+                "Eks",
+                vpc=vpc,
+                subnet_type=subnet_type,
+                karpenter=KarpenterOptions() if config.capacity_provider == "karpenter" else None,
+                removal_policy=removal_policy,
+            )
             return created.cluster, created.cluster.open_id_connect_provider  # type: ignore[return-value]
         oidc = iam.OpenIdConnectProvider.from_open_id_connect_provider_arn(
             self, "ClusterOidcProvider", config.oidc_provider_arn

@@ -118,6 +118,18 @@ class Reason(Enum):
         "group roles; EMR job permissions are on the job execution roles, not the nodes",
         ("AwsSolutions-IAM4",),
     )
+    KARPENTER_CONTROLLER = (
+        "Karpenter's documented controller permissions: EC2 Describe calls and pricing:GetProducts have no resource-"
+        "level permissions; RunInstances/CreateFleet/CreateLaunchTemplate are limited to this Region, terminations to "
+        "instances tagged as owned by this cluster, instance profiles are created by name at launch time and the AMI "
+        "lookup reads public SSM parameters under aws/service/",
+        ("AwsSolutions-IAM5",),
+    )
+    KARPENTER_INTERRUPTION_QUEUE = (
+        "Karpenter's interruption queue holds short-lived EC2 and Health events (5-minute retention) that the "
+        "controller deletes after handling; a dead-letter queue would only keep stale interruption notices",
+        ("AwsSolutions-SQS3",),
+    )
     CDK_FLOW_LOG_ROLE_POLICY = (
         "aws-cdk-lib's FlowLog writes its grants (write to this one log group, pass this role) to the role's default "
         "policy; the role is only assumable by vpc-flow-logs.amazonaws.com",

@@ -21,6 +21,7 @@ from constructs import Construct
 
 from emr_constructs._internal.validation import check_range, fail
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge, acknowledge_iam_findings
+from emr_constructs.eks.karpenter import Karpenter, KarpenterOptions
 from emr_constructs.storage.secure import EncryptionKey
 
 DEFAULT_KUBERNETES_VERSION = eks.KubernetesVersion.V1_33
@@ -71,6 +72,8 @@ class EmrEksCluster(Construct):
     :param capacity: Default: ``EksCapacity()``.
     :param version: Default: Kubernetes 1.33.
     :param subnet_type: subnets of the nodes and the kubectl provider. Default: private with egress.
+    :param karpenter: Default: none, Spark runs on the driver/executor managed node groups. With options, Karpenter
+        NodePools (On-Demand drivers, Spot executors) replace those two groups; the system group stays.
     """
 
     def __init__(
@@ -82,6 +85,7 @@ class EmrEksCluster(Construct):
         capacity: EksCapacity | None = None,
         version: eks.KubernetesVersion = DEFAULT_KUBERNETES_VERSION,
         subnet_type: ec2.SubnetType = ec2.SubnetType.PRIVATE_WITH_EGRESS,
+        karpenter: KarpenterOptions | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -120,15 +124,23 @@ class EmrEksCluster(Construct):
         arm = eks.NodegroupAmiType.AL2023_ARM_64_STANDARD
         on_demand, spot = eks.CapacityType.ON_DEMAND, eks.CapacityType.SPOT
         self.system_nodes = self._nodegroup("System", capacity.system, arm, on_demand, "system", subnet_type)
-        self.driver_nodes = self._nodegroup("SparkDrivers", capacity.drivers, arm, on_demand, "driver", subnet_type)
-        self.executor_nodes = self._nodegroup(
-            "SparkExecutors", capacity.executors, arm, spot, "executor", subnet_type, taints=[SPOT_TAINT]
-        )
+        groups = [self.system_nodes]
+        self.karpenter: Karpenter | None = None
+        if karpenter is None:
+            self.driver_nodes = self._nodegroup("SparkDrivers", capacity.drivers, arm, on_demand, "driver", subnet_type)
+            self.executor_nodes = self._nodegroup(
+                "SparkExecutors", capacity.executors, arm, spot, "executor", subnet_type, taints=[SPOT_TAINT]
+            )
+            groups += [self.driver_nodes, self.executor_nodes]
+        else:
+            self.karpenter = Karpenter(
+                self, "Karpenter", cluster=self.cluster, options=karpenter, subnet_ids=list(private.subnet_ids)
+            )
         provider = self.cluster.node.try_find_child("KubectlProvider")
         if provider is not None:
             acknowledge(provider, Reason.CDK_KUBECTL_PROVIDER)
             acknowledge_iam_findings(provider, Reason.CDK_KUBECTL_PROVIDER)
-        for role in (self.cluster.role, *(g.role for g in (self.system_nodes, self.driver_nodes, self.executor_nodes))):
+        for role in (self.cluster.role, *(g.role for g in groups)):
             acknowledge_iam_findings(role, Reason.EKS_MANAGED_POLICIES)
 
     def _nodegroup(

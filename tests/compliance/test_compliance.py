@@ -35,6 +35,16 @@ VARIANTS = {
             "eks": {"eks": {"create_cluster": True}, "ec2": {"enabled": False}, "serverless": {"enabled": False}}
         },
     },
+    "eks-karpenter": {
+        "env": "karpenter",
+        "environments": {
+            "karpenter": {
+                "eks": {"create_cluster": True, "capacity_provider": "karpenter"},
+                "ec2": {"enabled": False},
+                "serverless": {"enabled": False},
+            }
+        },
+    },
     "own-certificates": {
         "env": "certs",
         "environments": {"certs": {"ec2": {"tls_certificate_s3_uri": "s3://corp-pki/emr/certs.zip"}}},
