@@ -1,0 +1,194 @@
+"""``SparkJob``: one portable description of a Spark job, rendered for each EMR runtime's API.
+
+Pure Python (no aws_cdk, no boto3): the ops CLI imports it and must start fast.
+
+- EMR on EC2: an AddJobFlowSteps step (``command-runner.jar spark-submit ...``).
+- EMR Serverless: a StartJobRun request (``jobDriver.sparkSubmit``, ``configurationOverrides`` with monitoring).
+- EMR on EKS: a StartJobRun request (release label, ``jobDriver.sparkSubmitJobDriver``, pod templates, monitoring).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+_S3 = re.compile(r"s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/.*)?")
+_MEMORY = re.compile(r"\d+[kmgtKMGT]?")
+ACTIONS_ON_FAILURE = ("CONTINUE", "CANCEL_AND_WAIT", "TERMINATE_CLUSTER")
+
+
+def _fail(prop: str, value: Any, allowed: str) -> ValueError:
+    return ValueError(f"{prop}: got {value!r}; {allowed}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SparkJob:
+    """A Spark job, independent of where it runs.
+
+    :param entry_point: an ``s3://`` URI of the script or JAR (the Step Functions construct also takes a local file
+        and uploads it as a CDK asset).
+    :param driver_cores: / ``driver_memory`` / ``executor_cores`` / ``executor_memory`` / ``executor_instances``:
+        typed Spark properties (memory like ``"4g"``). Default: the runtime's defaults.
+    :param conf: any other Spark properties.
+    :param py_files: / ``archives``: ``s3://`` URIs (e.g. a packed virtualenv ``pyenv.tar.gz#environment``).
+    :param runtime_role_arn: the role the job runs as (runtime role, Serverless job role, EKS execution role).
+    :param log_uri: ``s3://`` prefix for the job's logs. Default: the runtime's default logging.
+    :param timeout_minutes: Default: the runtime's default.
+    """
+
+    name: str
+    entry_point: str
+    arguments: Sequence[str] = ()
+    main_class: str | None = None
+    driver_cores: int | None = None
+    driver_memory: str | None = None
+    executor_cores: int | None = None
+    executor_memory: str | None = None
+    executor_instances: int | None = None
+    conf: Mapping[str, str] = field(default_factory=dict)
+    py_files: Sequence[str] = ()
+    archives: Sequence[str] = ()
+    runtime_role_arn: str | None = None
+    log_uri: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+    timeout_minutes: int | None = None
+    action_on_failure: str = "CONTINUE"
+
+    def __post_init__(self) -> None:
+        if not self.name or len(self.name) > 256:
+            raise _fail("name", self.name, "must be 1-256 characters")
+        if not _S3.fullmatch(self.entry_point):
+            raise _fail("entry_point", self.entry_point, "must be an s3:// URI such as 's3://bucket/jobs/etl.py'")
+        for prop in ("py_files", "archives"):
+            for i, uri in enumerate(getattr(self, prop)):
+                if not _S3.fullmatch(uri.split("#", 1)[0]):
+                    raise _fail(f"{prop}[{i}]", uri, "must be an s3:// URI")
+        if self.log_uri is not None and not _S3.fullmatch(self.log_uri):
+            raise _fail("log_uri", self.log_uri, "must be an s3:// URI")
+        for prop in ("driver_cores", "executor_cores", "executor_instances", "timeout_minutes"):
+            value = getattr(self, prop)
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise _fail(prop, value, "must be a positive integer")
+        for prop in ("driver_memory", "executor_memory"):
+            value = getattr(self, prop)
+            if value is not None and not _MEMORY.fullmatch(value):
+                raise _fail(prop, value, "must be a Spark memory size such as '4g' or '512m'")
+        if self.action_on_failure not in ACTIONS_ON_FAILURE:
+            raise _fail("action_on_failure", self.action_on_failure, f"allowed values: {', '.join(ACTIONS_ON_FAILURE)}")
+
+    # ---- Spark properties ---------------------------------------------------------------------------------------
+
+    def spark_properties(self) -> dict[str, str]:
+        """Typed settings first, then ``conf`` (which wins on conflicts)."""
+        typed = {
+            "spark.driver.cores": self.driver_cores,
+            "spark.driver.memory": self.driver_memory,
+            "spark.executor.cores": self.executor_cores,
+            "spark.executor.memory": self.executor_memory,
+            "spark.executor.instances": self.executor_instances,
+        }
+        props = {k: str(v) for k, v in typed.items() if v is not None}
+        props.update(self.conf)
+        return props
+
+    def spark_submit_parameters(self, extra: Mapping[str, str] | None = None) -> list[str]:
+        """``--class``, ``--py-files``, ``--archives`` and ``--conf k=v`` arguments for spark-submit."""
+        params: list[str] = []
+        if self.main_class:
+            params += ["--class", self.main_class]
+        if self.py_files:
+            params += ["--py-files", ",".join(self.py_files)]
+        if self.archives:
+            params += ["--archives", ",".join(self.archives)]
+        for key, value in {**self.spark_properties(), **(extra or {})}.items():
+            params += ["--conf", f"{key}={value}"]
+        return params
+
+    # ---- renderers ----------------------------------------------------------------------------------------------
+
+    def to_emr_step(self, deploy_mode: str = "cluster") -> dict[str, Any]:
+        """A step for EMR on EC2 ``AddJobFlowSteps`` (``Steps[]`` item)."""
+        args = ["spark-submit", "--deploy-mode", deploy_mode, *self.spark_submit_parameters(), self.entry_point,
+                *self.arguments]  # fmt: skip
+        return {
+            "Name": self.name,
+            "ActionOnFailure": self.action_on_failure,
+            "HadoopJarStep": {"Jar": "command-runner.jar", "Args": args},
+        }
+
+    def to_emr_add_steps(self, cluster_id: str) -> dict[str, Any]:
+        """The whole ``AddJobFlowSteps`` request, with the runtime role if the job has one."""
+        request: dict[str, Any] = {"JobFlowId": cluster_id, "Steps": [self.to_emr_step()]}
+        if self.runtime_role_arn:
+            request["ExecutionRoleArn"] = self.runtime_role_arn
+        return request
+
+    def to_serverless_start_job_run(self, application_id: str) -> dict[str, Any]:
+        """An EMR Serverless ``StartJobRun`` request."""
+        if not self.runtime_role_arn:
+            raise _fail("runtime_role_arn", None, "EMR Serverless jobs need a runtime role")
+        request: dict[str, Any] = {
+            "applicationId": application_id,
+            "executionRoleArn": self.runtime_role_arn,
+            "name": self.name,
+            "jobDriver": {"sparkSubmit": self._spark_submit()},
+        }
+        if self.log_uri:
+            request["configurationOverrides"] = {
+                "monitoringConfiguration": {"s3MonitoringConfiguration": {"logUri": self.log_uri}}
+            }
+        if self.tags:
+            request["tags"] = dict(self.tags)
+        if self.timeout_minutes:
+            request["executionTimeoutMinutes"] = self.timeout_minutes
+        return request
+
+    def to_eks_start_job_run(
+        self,
+        virtual_cluster_id: str,
+        release_label: str,
+        *,
+        driver_pod_template: str | None = None,
+        executor_pod_template: str | None = None,
+        log_group_name: str | None = None,
+    ) -> dict[str, Any]:
+        """An EMR on EKS ``StartJobRun`` request, with pod templates and S3 / CloudWatch monitoring."""
+        if not self.runtime_role_arn:
+            raise _fail("runtime_role_arn", None, "EMR on EKS jobs need an execution role")
+        candidates = {
+            "spark.kubernetes.driver.podTemplateFile": driver_pod_template,
+            "spark.kubernetes.executor.podTemplateFile": executor_pod_template,
+        }
+        templates = {k: v for k, v in candidates.items() if v}
+        request: dict[str, Any] = {
+            "virtualClusterId": virtual_cluster_id,
+            "name": self.name,
+            "executionRoleArn": self.runtime_role_arn,
+            "releaseLabel": release_label,
+            "jobDriver": {"sparkSubmitJobDriver": self._spark_submit(templates)},
+        }
+        monitoring: dict[str, Any] = {}
+        if self.log_uri:
+            monitoring["s3MonitoringConfiguration"] = {"logUri": self.log_uri}
+        if log_group_name:
+            monitoring["cloudWatchMonitoringConfiguration"] = {"logGroupName": log_group_name}
+        overrides: dict[str, Any] = {}
+        if monitoring:
+            overrides["monitoringConfiguration"] = monitoring
+        if overrides:
+            request["configurationOverrides"] = overrides
+        if self.tags:
+            request["tags"] = dict(self.tags)
+        return request
+
+    def _spark_submit(self, extra: Mapping[str, str] | None = None) -> dict[str, Any]:
+        driver: dict[str, Any] = {"entryPoint": self.entry_point}
+        if self.arguments:
+            driver["entryPointArguments"] = list(self.arguments)
+        params = self.spark_submit_parameters(extra)
+        if params:
+            driver["sparkSubmitParameters"] = shlex.join(params)
+        return driver
