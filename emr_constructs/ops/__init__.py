@@ -1,0 +1,1 @@
+"""The ``emrctl`` ops CLI (boto3, click, rich). Never imports aws_cdk or jsii."""

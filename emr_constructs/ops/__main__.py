@@ -1,0 +1,3 @@
+from emr_constructs.ops.cli import main
+
+main()

@@ -1,0 +1,325 @@
+"""``emrctl``: submit Spark jobs to EMR on EC2, EMR Serverless or EMR on EKS, and follow them.
+
+Exit codes: 0 success; 1 the job failed or was cancelled; 2 usage error; 3 not found; 4 AWS error (throttling after
+retries included); 5 timed out while waiting; 6 no AWS credentials.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import boto3
+import click
+from botocore.config import Config
+from botocore.exceptions import ClientError, NoCredentialsError, NoRegionError
+
+from emr_constructs.jobs.spec import SparkJob
+from emr_constructs.ops.runtimes import Ec2Runtime, EksRuntime, NotFound, RunState, Runtime, ServerlessRuntime
+
+EXIT_OK, EXIT_JOB_FAILED, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_AWS, EXIT_TIMEOUT, EXIT_CREDENTIALS = 0, 1, 2, 3, 4, 5, 6
+RETRIES = Config(retries={"mode": "adaptive", "max_attempts": 8})
+SERVICES = {"serverless": "emr-serverless", "ec2": "emr", "eks": "emr-containers"}
+STACK_OUTPUTS = {
+    "serverless": ("ApplicationId", "RuntimeRoleArn", "LogUri"),
+    "ec2": ("ClusterId", "RuntimeRoleArn", "LogUri"),
+    "eks": ("VirtualClusterId", "ExecutionRoleArn", "LogUri"),
+}
+
+
+class Failure(Exception):
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@contextmanager
+def aws_errors() -> Iterator[None]:
+    """Turn expected failures into one-line errors with distinct exit codes (never a traceback)."""
+    try:
+        yield
+    except NotFound as err:
+        raise Failure(EXIT_NOT_FOUND, str(err)) from err
+    except NoCredentialsError as err:
+        raise Failure(EXIT_CREDENTIALS, "no AWS credentials found (set AWS_PROFILE or AWS_ACCESS_KEY_ID)") from err
+    except NoRegionError as err:
+        raise Failure(EXIT_USAGE, "no AWS region (pass --region or set AWS_REGION)") from err
+    except ClientError as err:
+        code = err.response.get("Error", {}).get("Code", "")
+        message = err.response.get("Error", {}).get("Message", str(err))
+        if code in ("ResourceNotFoundException", "NoSuchEntity", "ValidationError") and "not exist" in message.lower():
+            raise Failure(EXIT_NOT_FOUND, message) from err
+        if code in ("ThrottlingException", "Throttling", "TooManyRequestsException"):
+            raise Failure(EXIT_AWS, f"AWS is throttling requests after retries: {message}") from err
+        raise Failure(EXIT_AWS, f"{code}: {message}") from err
+
+
+class Context:
+    def __init__(self, region: str | None, endpoint_url: str | None, profile: str | None, as_json: bool) -> None:
+        self.session = boto3.session.Session(profile_name=profile, region_name=region)
+        self.endpoint_url = endpoint_url
+        self.as_json = as_json
+
+    def client(self, service: str) -> Any:
+        return self.session.client(service, endpoint_url=self.endpoint_url, config=RETRIES)
+
+    def runtime(self, name: str) -> Runtime:
+        client = self.client(SERVICES[name])
+        if name == "serverless":
+            return ServerlessRuntime(client)
+        if name == "ec2":
+            return Ec2Runtime(client)
+        return EksRuntime(client)
+
+    def emit(self, data: dict[str, Any], text: str) -> None:
+        click.echo(json.dumps(data, default=str) if self.as_json else text)
+
+    def stack_outputs(self, stack: str) -> dict[str, str]:
+        stacks = self.client("cloudformation").describe_stacks(StackName=stack)["Stacks"]
+        return {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
+
+    def role_arn(self, role: str) -> str:
+        if role.startswith("arn:"):
+            return role
+        try:
+            return str(self.client("iam").get_role(RoleName=role)["Role"]["Arn"])
+        except ClientError as err:
+            if err.response.get("Error", {}).get("Code") == "NoSuchEntity":
+                raise NotFound(f"IAM role {role!r} not found") from err
+            raise
+
+
+def wait_for(
+    runtime: Runtime,
+    target_id: str,
+    run_id: str,
+    *,
+    timeout: float,
+    interval: float,
+    on_change: Callable[[RunState, float], None],
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> RunState:
+    """Poll until the run reaches a terminal state; report each state transition; raise ``Failure`` on timeout."""
+    start = clock()
+    last: str | None = None
+    while True:
+        state = runtime.describe(target_id, run_id)
+        elapsed = clock() - start
+        if state.state != last:
+            on_change(state, elapsed)
+            last = state.state
+        if state.terminal:
+            return state
+        if elapsed >= timeout:
+            raise Failure(EXIT_TIMEOUT, f"timed out after {elapsed:.0f} s; {run_id} is still {state.state}")
+        sleep(interval)
+
+
+def _follow(ctx: Context, runtime: Runtime, target_id: str, run_id: str, timeout: float, interval: float) -> None:
+    live = sys.stdout.isatty() and not ctx.as_json
+    if live:
+        from rich.console import Console
+
+        console = Console()
+        status = console.status(f"{run_id}: waiting")
+        status.start()
+
+        def on_change(state: RunState, elapsed: float) -> None:
+            status.update(f"{run_id}: {state.state} ({elapsed:.0f} s)")
+            console.log(f"{run_id} is {state.state} after {elapsed:.0f} s")
+    else:
+
+        def on_change(state: RunState, elapsed: float) -> None:
+            if not ctx.as_json:
+                click.echo(f"{elapsed:7.0f}s  {run_id}  {state.state}")
+
+    try:
+        final = wait_for(runtime, target_id, run_id, timeout=timeout, interval=interval, on_change=on_change)
+    finally:
+        if live:
+            status.stop()
+    ctx.emit(
+        {"id": run_id, "state": final.state, "details": final.details},
+        f"{run_id} {final.state} {final.details}".strip(),
+    )
+    if not final.succeeded:
+        raise Failure(EXIT_JOB_FAILED, f"{run_id} ended {final.state}: {final.details}".rstrip(": "))
+
+
+def _target(
+    ctx: Context, runtime_name: str, target: str | None, stack: str | None
+) -> tuple[Runtime, str, dict[str, str]]:
+    runtime = ctx.runtime(runtime_name)
+    outputs: dict[str, str] = {}
+    if stack:
+        outputs = ctx.stack_outputs(stack)
+        key = STACK_OUTPUTS[runtime_name][0]
+        if key not in outputs:
+            raise NotFound(f"stack {stack!r} has no output {key!r}")
+        target = target or outputs[key]
+    if not target:
+        raise Failure(EXIT_USAGE, "name the target (application / cluster / virtual cluster) or pass --stack")
+    return runtime, runtime.resolve(target), outputs
+
+
+def runtime_group(runtime_name: str, target_help: str) -> click.Group:
+    @click.group(name=runtime_name, help=f"Jobs on {target_help}.")
+    def group() -> None:
+        pass
+
+    target_option = click.option("--target", "-t", help=f"{target_help}: id or name.")
+    stack_option = click.option("--stack", help="Read the target (and role, log location) from this stack's outputs.")
+
+    @group.command(help="Submit a Spark job, from --spec FILE (JSON) or flags.")
+    @target_option
+    @stack_option
+    @click.option("--spec", type=click.File(), help="A SparkJob as JSON (keys as in emr_constructs.jobs.SparkJob).")
+    @click.option("--name", help="Job name.")
+    @click.option("--entry-point", help="s3:// URI of the script or JAR.")
+    @click.option("--arg", "args", multiple=True, help="An argument of the entry point (repeatable).")
+    @click.option("--conf", "confs", multiple=True, help="A Spark property key=value (repeatable).")
+    @click.option("--role", help="Runtime / execution role: ARN or name.")
+    @click.option("--log-uri", help="s3:// prefix for logs.")
+    @click.option("--action-on-failure", default="CONTINUE", show_default=True, help="EMR on EC2 steps only.")
+    @click.option("--release-label", default="emr-7.10.0-latest", show_default=True, help="EMR on EKS only.")
+    @click.option("--wait/--no-wait", default=False, help="Follow the run until it ends.")
+    @click.option("--timeout", default=3600.0, show_default=True, help="Seconds to wait.")
+    @click.option("--interval", default=10.0, show_default=True, help="Seconds between polls.")
+    @click.pass_obj
+    def submit(ctx: Context, target: str | None, stack: str | None, spec: Any, name: str | None,
+               entry_point: str | None, args: tuple[str, ...], confs: tuple[str, ...], role: str | None,
+               log_uri: str | None, action_on_failure: str, release_label: str, wait: bool, timeout: float,
+               interval: float) -> None:  # fmt: skip
+        with aws_errors():
+            runtime, target_id, outputs = _target(ctx, runtime_name, target, stack)
+            fields: dict[str, Any] = json.load(spec) if spec else {}
+            conf = dict(fields.pop("conf", {}))
+            for item in confs:
+                key, sep, value = item.partition("=")
+                if not sep:
+                    raise Failure(EXIT_USAGE, f"--conf: got {item!r}; expected key=value")
+                conf[key] = value
+            role_key, log_key = STACK_OUTPUTS[runtime_name][1:]
+            role_value = role or fields.pop("runtime_role_arn", None) or outputs.get(role_key)
+            fields.update({k: v for k, v in {"name": name, "entry_point": entry_point}.items() if v})
+            if args:
+                fields["arguments"] = list(args)
+            fields.setdefault("log_uri", log_uri or outputs.get(log_key))
+            fields.setdefault("action_on_failure", action_on_failure)
+            try:
+                job = SparkJob(**fields, conf=conf, runtime_role_arn=ctx.role_arn(role_value) if role_value else None)
+            except (TypeError, ValueError) as err:
+                raise Failure(EXIT_USAGE, f"invalid job: {err}") from err
+            if isinstance(runtime, EksRuntime):
+                runtime.release_label = release_label
+            run_id = runtime.submit(target_id, job)
+            ctx.emit({"target": target_id, "id": run_id}, f"submitted {run_id} to {target_id}")
+            if wait:
+                _follow(ctx, runtime, target_id, run_id, timeout, interval)
+
+    @group.command(help="Show the state of a run.")
+    @target_option
+    @stack_option
+    @click.argument("run_id")
+    @click.pass_obj
+    def status(ctx: Context, target: str | None, stack: str | None, run_id: str) -> None:
+        with aws_errors():
+            runtime, target_id, _ = _target(ctx, runtime_name, target, stack)
+            state = runtime.describe(target_id, run_id)
+            ctx.emit({"id": run_id, "state": state.state, "details": state.details}, f"{run_id} {state.state}")
+
+    @group.command(help="Follow a run until it ends (exit 1 if it failed or was cancelled).")
+    @target_option
+    @stack_option
+    @click.argument("run_id")
+    @click.option("--timeout", default=3600.0, show_default=True)
+    @click.option("--interval", default=10.0, show_default=True)
+    @click.pass_obj
+    def wait(ctx: Context, target: str | None, stack: str | None, run_id: str, timeout: float, interval: float) -> None:
+        with aws_errors():
+            runtime, target_id, _ = _target(ctx, runtime_name, target, stack)
+            _follow(ctx, runtime, target_id, run_id, timeout, interval)
+
+    @group.command(help="Cancel a run.")
+    @target_option
+    @stack_option
+    @click.argument("run_id")
+    @click.pass_obj
+    def cancel(ctx: Context, target: str | None, stack: str | None, run_id: str) -> None:
+        with aws_errors():
+            runtime, target_id, _ = _target(ctx, runtime_name, target, stack)
+            runtime.cancel(target_id, run_id)
+            ctx.emit({"id": run_id, "cancelled": True}, f"cancel requested for {run_id}")
+
+    @group.command(name="list", help="List runs.")
+    @target_option
+    @stack_option
+    @click.pass_obj
+    def list_runs(ctx: Context, target: str | None, stack: str | None) -> None:
+        with aws_errors():
+            runtime, target_id, _ = _target(ctx, runtime_name, target, stack)
+            runs = runtime.list_runs(target_id)
+            if ctx.as_json:
+                click.echo(json.dumps(runs))
+            else:
+                for run in runs:
+                    click.echo(f"{run['id']}  {run['state']:<12} {run['name']}")
+
+    @group.command(help="Print where the driver's stdout is.")
+    @target_option
+    @stack_option
+    @click.argument("run_id")
+    @click.option("--log-uri", help="s3:// prefix the job logged to (default: from the run or the stack).")
+    @click.pass_obj
+    def logs(ctx: Context, target: str | None, stack: str | None, run_id: str, log_uri: str | None) -> None:
+        with aws_errors():
+            runtime, target_id, outputs = _target(ctx, runtime_name, target, stack)
+            location = runtime.log_location(target_id, run_id, log_uri or outputs.get(STACK_OUTPUTS[runtime_name][2]))
+            ctx.emit({"id": run_id, "driver_stdout": location}, location)
+
+    return group
+
+
+@click.group(help=__doc__)
+@click.option("--region", envvar="AWS_REGION", help="AWS Region.")
+@click.option("--profile", envvar="AWS_PROFILE", help="AWS profile.")
+@click.option("--endpoint-url", envvar="EMRCTL_ENDPOINT_URL", help="Override the AWS endpoint (tests, VPC endpoints).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def cli(
+    click_ctx: click.Context, region: str | None, profile: str | None, endpoint_url: str | None, as_json: bool
+) -> None:
+    click_ctx.obj = Context(region, endpoint_url, profile, as_json)
+
+
+cli.add_command(runtime_group("serverless", "an EMR Serverless application"))
+cli.add_command(runtime_group("ec2", "an EMR on EC2 cluster (steps)"))
+cli.add_command(runtime_group("eks", "an EMR on EKS virtual cluster"))
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except Failure as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(err.code)
+    except click.exceptions.Abort:
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(EXIT_USAGE)
+    except Exception as err:  # botocore profile errors and the like: still one line, never a traceback
+        if type(err).__module__.startswith(("botocore", "boto3")):
+            click.echo(f"error: {err}", err=True)
+            sys.exit(EXIT_AWS)
+        raise
+    sys.exit(EXIT_OK)
+
+
+if __name__ == "__main__":
+    main()

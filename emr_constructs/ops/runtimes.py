@@ -1,0 +1,187 @@
+"""The three runtimes behind one interface: find, submit, describe, cancel, list and log locations of job runs.
+
+boto3 only (no aws_cdk): the CLI must start in well under a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from botocore.client import BaseClient
+
+from emr_constructs.jobs.spec import SparkJob
+
+
+class NotFound(Exception):
+    """An application, cluster, virtual cluster, job run, role or stack output that does not exist."""
+
+
+@dataclass(frozen=True)
+class RunState:
+    state: str
+    terminal: bool
+    succeeded: bool
+    details: str = ""
+
+
+class Runtime(Protocol):
+    name: str
+
+    def resolve(self, target: str) -> str: ...
+    def submit(self, target_id: str, job: SparkJob) -> str: ...
+    def describe(self, target_id: str, run_id: str) -> RunState: ...
+    def cancel(self, target_id: str, run_id: str) -> None: ...
+    def list_runs(self, target_id: str) -> list[dict[str, Any]]: ...
+    def log_location(self, target_id: str, run_id: str, log_uri: str | None) -> str: ...
+
+
+class ServerlessRuntime:
+    """EMR Serverless applications and job runs."""
+
+    name = "serverless"
+    TERMINAL = {"SUCCESS": True, "FAILED": False, "CANCELLED": False}
+
+    def __init__(self, client: BaseClient) -> None:
+        self.client = client
+
+    def resolve(self, target: str) -> str:
+        """An application id, or the name of an application."""
+        found = []
+        for page in self.client.get_paginator("list_applications").paginate():
+            for app in page["applications"]:
+                if target in (app["id"], app["name"]):
+                    found.append(app["id"])
+        if not found:
+            raise NotFound(f"EMR Serverless application {target!r} not found")
+        return str(found[0])
+
+    def submit(self, target_id: str, job: SparkJob) -> str:
+        response = self.client.start_job_run(**job.to_serverless_start_job_run(target_id))
+        return str(response["jobRunId"])
+
+    def describe(self, target_id: str, run_id: str) -> RunState:
+        try:
+            run = self.client.get_job_run(applicationId=target_id, jobRunId=run_id)["jobRun"]
+        except self.client.exceptions.ResourceNotFoundException as err:
+            raise NotFound(f"job run {run_id!r} of application {target_id!r} not found") from err
+        state = run["state"]
+        return RunState(state, state in self.TERMINAL, self.TERMINAL.get(state, False), run.get("stateDetails", ""))
+
+    def cancel(self, target_id: str, run_id: str) -> None:
+        self.client.cancel_job_run(applicationId=target_id, jobRunId=run_id)
+
+    def list_runs(self, target_id: str) -> list[dict[str, Any]]:
+        runs = []
+        for page in self.client.get_paginator("list_job_runs").paginate(applicationId=target_id):
+            runs += [{"id": r["id"], "name": r.get("name", ""), "state": r["state"]} for r in page["jobRuns"]]
+        return runs
+
+    def log_location(self, target_id: str, run_id: str, log_uri: str | None) -> str:
+        if not log_uri:
+            run = self.client.get_job_run(applicationId=target_id, jobRunId=run_id)["jobRun"]
+            overrides = run.get("configurationOverrides", {}).get("monitoringConfiguration", {})
+            log_uri = overrides.get("s3MonitoringConfiguration", {}).get("logUri")
+        if not log_uri:
+            return (
+                "EMR-managed storage (open the Spark UI: aws emr-serverless get-dashboard-for-job-run "
+                f"--application-id {target_id} --job-run-id {run_id})"
+            )
+        return f"{log_uri.rstrip('/')}/applications/{target_id}/jobs/{run_id}/SPARK_DRIVER/stdout.gz"
+
+
+class Ec2Runtime:
+    """Steps on an EMR on EC2 cluster."""
+
+    name = "ec2"
+    TERMINAL = {"COMPLETED": True, "FAILED": False, "CANCELLED": False, "INTERRUPTED": False}
+
+    def __init__(self, client: BaseClient) -> None:
+        self.client = client
+
+    def resolve(self, target: str) -> str:
+        """A cluster id, or the name of a WAITING/RUNNING cluster."""
+        if target.startswith("j-"):
+            return target
+        for page in self.client.get_paginator("list_clusters").paginate(ClusterStates=["WAITING", "RUNNING"]):
+            for cluster in page["Clusters"]:
+                if cluster["Name"] == target:
+                    return str(cluster["Id"])
+        raise NotFound(f"no WAITING or RUNNING EMR cluster named {target!r}")
+
+    def submit(self, target_id: str, job: SparkJob) -> str:
+        return str(self.client.add_job_flow_steps(**job.to_emr_add_steps(target_id))["StepIds"][0])
+
+    def describe(self, target_id: str, run_id: str) -> RunState:
+        try:
+            step = self.client.describe_step(ClusterId=target_id, StepId=run_id)["Step"]
+        except self.client.exceptions.InvalidRequestException as err:
+            raise NotFound(f"step {run_id!r} of cluster {target_id!r} not found") from err
+        state = step["Status"]["State"]
+        reason = step["Status"].get("FailureDetails", {}).get("Reason", "")
+        return RunState(state, state in self.TERMINAL, self.TERMINAL.get(state, False), reason)
+
+    def cancel(self, target_id: str, run_id: str) -> None:
+        self.client.cancel_steps(ClusterId=target_id, StepIds=[run_id])
+
+    def list_runs(self, target_id: str) -> list[dict[str, Any]]:
+        runs = []
+        for page in self.client.get_paginator("list_steps").paginate(ClusterId=target_id):
+            runs += [{"id": s["Id"], "name": s["Name"], "state": s["Status"]["State"]} for s in page["Steps"]]
+        return runs
+
+    def log_location(self, target_id: str, run_id: str, log_uri: str | None) -> str:
+        base = log_uri or self.client.describe_cluster(ClusterId=target_id)["Cluster"].get("LogUri", "")
+        if not base:
+            return "the cluster has no LogUri"
+        base = base.replace("s3n://", "s3://")
+        return f"{base.rstrip('/')}/{target_id}/steps/{run_id}/stdout.gz"
+
+
+class EksRuntime:
+    """Job runs on an EMR on EKS virtual cluster."""
+
+    name = "eks"
+    TERMINAL = {"COMPLETED": True, "FAILED": False, "CANCELLED": False}
+
+    def __init__(self, client: BaseClient, release_label: str = "emr-7.10.0-latest") -> None:
+        self.client = client
+        self.release_label = release_label
+        self.pod_templates: tuple[str | None, str | None] = (None, None)
+        self.log_group: str | None = None
+
+    def resolve(self, target: str) -> str:
+        """A virtual cluster id, or the name of a RUNNING virtual cluster."""
+        for page in self.client.get_paginator("list_virtual_clusters").paginate(states=["RUNNING"]):
+            for vc in page["virtualClusters"]:
+                if target in (vc["id"], vc["name"]):
+                    return str(vc["id"])
+        raise NotFound(f"no RUNNING EMR on EKS virtual cluster {target!r}")
+
+    def submit(self, target_id: str, job: SparkJob) -> str:
+        driver, executor = self.pod_templates
+        request = job.to_eks_start_job_run(target_id, self.release_label, driver_pod_template=driver,
+                                           executor_pod_template=executor, log_group_name=self.log_group)  # fmt: skip
+        return str(self.client.start_job_run(**request)["id"])
+
+    def describe(self, target_id: str, run_id: str) -> RunState:
+        try:
+            run = self.client.describe_job_run(virtualClusterId=target_id, id=run_id)["jobRun"]
+        except self.client.exceptions.ResourceNotFoundException as err:
+            raise NotFound(f"job run {run_id!r} of virtual cluster {target_id!r} not found") from err
+        state = run["state"]
+        return RunState(state, state in self.TERMINAL, self.TERMINAL.get(state, False), run.get("stateDetails", ""))
+
+    def cancel(self, target_id: str, run_id: str) -> None:
+        self.client.cancel_job_run(virtualClusterId=target_id, id=run_id)
+
+    def list_runs(self, target_id: str) -> list[dict[str, Any]]:
+        runs = []
+        for page in self.client.get_paginator("list_job_runs").paginate(virtualClusterId=target_id):
+            runs += [{"id": r["id"], "name": r.get("name", ""), "state": r["state"]} for r in page["jobRuns"]]
+        return runs
+
+    def log_location(self, target_id: str, run_id: str, log_uri: str | None) -> str:
+        if not log_uri:
+            return f"CloudWatch Logs (log group of the job run {run_id})"
+        return f"{log_uri.rstrip('/')}/{target_id}/jobs/{run_id}/containers/"
