@@ -113,6 +113,9 @@ class ServerlessConfig(_Model):
     log_retention_days: int = 365
     capacity_alarm_percent: int = Field(default=80, ge=1, le=100)
     alarm_email: str | None = None
+    pipeline_schedule: str = Field(default="cron(0 3 * * ? *)", pattern=r"^(cron|rate|at)\(.+\)$")
+    pipeline_schedule_enabled: bool = False
+    """Off by default: the pipeline runs scripts/wordcount.py, which the data bucket lacks until you upload it."""
 
     @field_validator("release_label")
     @classmethod

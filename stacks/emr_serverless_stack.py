@@ -20,6 +20,8 @@ from emr_constructs import (
     RuntimeRoleTrust,
     ServerlessAlarmThresholds,
 )
+from emr_constructs.jobs import SparkJob
+from emr_constructs.jobs.pipeline import PipelineTarget, SparkPipeline
 from emr_constructs.storage import retention_days
 from stacks.config import ServerlessConfig
 from stacks.shared import alarm_topic, platform_storage
@@ -101,6 +103,26 @@ class EmrServerlessStack(Stack):
             thresholds=ServerlessAlarmThresholds(capacity_percent=config.capacity_alarm_percent),
         )
 
+        bucket = data.bucket_name
+        self.pipeline = SparkPipeline(
+            self,
+            "Pipeline",
+            jobs=[
+                SparkJob(
+                    name="wordcount",
+                    entry_point=f"s3://{bucket}/{DATA_PREFIXES['scripts']}wordcount.py",
+                    arguments=[f"s3://{bucket}/{DATA_PREFIXES['curated']}wordcount/"],
+                    driver_cores=1, driver_memory="4g", executor_cores=1, executor_memory="4g", executor_instances=1,
+                    log_uri=self.application.log_uri,
+                )
+            ],
+            target=PipelineTarget.serverless(self.application, runtime.role),
+            schedule=config.pipeline_schedule,
+            schedule_enabled=config.pipeline_schedule_enabled,
+            alarm_topic=topic,
+            removal_policy=removal_policy,
+        )  # fmt: skip
+        CfnOutput(self, "PipelineStateMachineArn", value=self.pipeline.state_machine_arn)
         CfnOutput(self, "ApplicationId", value=self.application.application_id)
         CfnOutput(self, "ApplicationName", value=self.application.application_name or "")
         CfnOutput(self, "RuntimeRoleArn", value=runtime.role_arn)

@@ -130,6 +130,11 @@ class Reason(Enum):
         "controller deletes after handling; a dead-letter queue would only keep stale interruption notices",
         ("AwsSolutions-SQS3",),
     )
+    SFN_SERVICE_WILDCARDS = (
+        "Step Functions log delivery (logs:*LogDelivery, resource policies) and X-Ray tracing APIs do not support "
+        "resource-level permissions; AWS documents them with Resource '*'",
+        ("AwsSolutions-IAM5",),
+    )
     CDK_FLOW_LOG_ROLE_POLICY = (
         "aws-cdk-lib's FlowLog writes its grants (write to this one log group, pass this role) to the role's default "
         "policy; the role is only assumable by vpc-flow-logs.amazonaws.com",

@@ -20,6 +20,15 @@ _MEMORY = re.compile(r"\d+[kmgtKMGT]?")
 ACTIONS_ON_FAILURE = ("CONTINUE", "CANCEL_AND_WAIT", "TERMINATE_CLUSTER")
 
 
+def _is_token(value: Any) -> bool:
+    """CDK string tokens (``${Token[...]}``) pass validation; detected without importing aws_cdk."""
+    return isinstance(value, str) and "${Token[" in value
+
+
+def _s3(value: str) -> bool:
+    return _is_token(value) or bool(_S3.fullmatch(value))
+
+
 def _fail(prop: str, value: Any, allowed: str) -> ValueError:
     return ValueError(f"{prop}: got {value!r}; {allowed}")
 
@@ -60,13 +69,13 @@ class SparkJob:
     def __post_init__(self) -> None:
         if not self.name or len(self.name) > 256:
             raise _fail("name", self.name, "must be 1-256 characters")
-        if not _S3.fullmatch(self.entry_point):
+        if not _s3(self.entry_point):
             raise _fail("entry_point", self.entry_point, "must be an s3:// URI such as 's3://bucket/jobs/etl.py'")
         for prop in ("py_files", "archives"):
             for i, uri in enumerate(getattr(self, prop)):
-                if not _S3.fullmatch(uri.split("#", 1)[0]):
+                if not _s3(uri.split("#", 1)[0]):
                     raise _fail(f"{prop}[{i}]", uri, "must be an s3:// URI")
-        if self.log_uri is not None and not _S3.fullmatch(self.log_uri):
+        if self.log_uri is not None and not _s3(self.log_uri):
             raise _fail("log_uri", self.log_uri, "must be an s3:// URI")
         for prop in ("driver_cores", "executor_cores", "executor_instances", "timeout_minutes"):
             value = getattr(self, prop)

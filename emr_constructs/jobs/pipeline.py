@@ -1,0 +1,264 @@
+"""``SparkPipeline``: a Step Functions state machine that runs ``SparkJob`` s in order on one EMR runtime.
+
+Optimized integrations only, no SDK polling: ``EmrAddStep`` (.sync, with the step's runtime role), EMR Serverless
+``startJobRun.sync`` (a custom state on the service integration ARN) and ``EmrContainersStartJobRun`` (.sync).
+The state machine role is least privilege: aws-cdk-lib's task policies (EmrAddStep grants on ``cluster/*`` and
+adds no ``iam:PassRole`` for the runtime role) are replaced by statements scoped to the target and its role.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aws_cdk import Aws, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
+from constructs import Construct
+
+from emr_constructs._internal.validation import fail
+from emr_constructs.cluster.base import ClusterBase
+from emr_constructs.compliance.acknowledgments import Reason, acknowledge_iam_findings
+from emr_constructs.eks.virtual_cluster import VirtualClusterBase
+from emr_constructs.iam.policies import RolePolicy
+from emr_constructs.jobs.spec import SparkJob
+from emr_constructs.serverless.application import ApplicationBase
+from emr_constructs.storage.secure import SecureLogGroup
+
+SFN_LOG_DELIVERY_ACTIONS = [
+    "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
+]  # fmt: skip
+RULES = {
+    "ec2": "StepFunctionsGetEventsForEMRAddJobFlowStepsRule",
+    "serverless": "StepFunctionsGetEventsForEMRServerlessJobRule",
+    "eks": "StepFunctionsGetEventsForEMRContainersJobRule",
+}
+"""The EventBridge rules Step Functions manages for each .sync integration."""
+XRAY_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+
+
+@dataclass(frozen=True)
+class PipelineTarget:
+    """Where the pipeline's jobs run. Build it with ``serverless``, ``ec2_cluster`` or ``eks``."""
+
+    kind: str
+    target: Any
+    role: iam.IRole | None
+    release_label: str | None = None
+
+    @classmethod
+    def serverless(cls, application: ApplicationBase, runtime_role: iam.IRole) -> PipelineTarget:
+        return cls("serverless", application, runtime_role)
+
+    @classmethod
+    def ec2_cluster(cls, cluster: ClusterBase, runtime_role: iam.IRole | None = None) -> PipelineTarget:
+        return cls("ec2", cluster, runtime_role)
+
+    @classmethod
+    def eks(cls, virtual_cluster: VirtualClusterBase, execution_role: iam.IRole, release_label: str) -> PipelineTarget:
+        return cls("eks", virtual_cluster, execution_role, release_label)
+
+
+class SparkPipeline(Construct):
+    """Runs ``jobs`` in order on ``target``.
+
+    :param schedule: an EventBridge Scheduler expression such as ``"cron(0 3 * * ? *)"``. Default: no schedule.
+    :param schedule_enabled: Default: on (when a schedule is given).
+    :param alarm_topic: notified when an execution fails. Default: no action.
+    :param timeout: of one execution. Default: 6 hours.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        jobs: Sequence[SparkJob],
+        target: PipelineTarget,
+        schedule: str | None = None,
+        schedule_enabled: bool = True,
+        alarm_topic: sns.ITopic | None = None,
+        timeout: Duration | None = None,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        if not jobs:
+            raise fail("jobs", list(jobs), "a pipeline needs at least one SparkJob")
+        if len({j.name for j in jobs}) != len(jobs):
+            raise fail("jobs", [j.name for j in jobs], "job names must be unique (they name the states)")
+        if schedule is not None and not schedule.startswith(("cron(", "rate(", "at(")):
+            raise fail("schedule", schedule, "must be a Scheduler expression: cron(...), rate(...) or at(...)")
+        self.target = target
+        self.role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("states.amazonaws.com"))
+        self.policy = RolePolicy(self, "Policy", role=self.role, description="Spark pipeline state machine")
+        states = [self._state(i, job) for i, job in enumerate(jobs)]
+        chain = sfn.Chain.start(states[0])
+        for state in states[1:]:
+            chain = chain.next(state)
+        self.log_group = SecureLogGroup(self, "Logs", removal_policy=removal_policy).log_group
+        self.state_machine = sfn.StateMachine(
+            self,
+            "StateMachine",
+            definition_body=sfn.DefinitionBody.from_chainable(chain),
+            role=self.role.without_policy_updates(),  # aws-cdk-lib's task policies are replaced below
+            timeout=timeout or Duration.hours(6),
+            tracing_enabled=True,
+            logs=sfn.LogOptions(destination=self.log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
+        )
+        self.state_machine.node.add_dependency(self.policy)
+        self._grant_target()
+        self.policy.add_statements(
+            iam.PolicyStatement(actions=SFN_LOG_DELIVERY_ACTIONS, resources=["*"]),
+            iam.PolicyStatement(actions=XRAY_ACTIONS, resources=["*"]),
+        )
+        assert self.policy.policy is not None
+        acknowledge_iam_findings(self.policy.policy, Reason.SFN_SERVICE_WILDCARDS)
+        self.failed_alarm = self.state_machine.metric_failed(period=Duration.minutes(5)).create_alarm(
+            self,
+            "ExecutionsFailed",
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
+            alarm_description="Spark pipeline executions failed. Missing data (no execution) is not breaching.",
+        )
+        if alarm_topic is not None:
+            self.failed_alarm.add_alarm_action(cw_actions.SnsAction(alarm_topic))
+            self.failed_alarm.add_ok_action(cw_actions.SnsAction(alarm_topic))
+        if schedule is not None:
+            self._schedule(schedule, schedule_enabled)
+
+    @property
+    def state_machine_arn(self) -> str:
+        return self.state_machine.state_machine_arn
+
+    # ---- states -------------------------------------------------------------------------------------------------
+
+    def _state(self, index: int, job: SparkJob) -> sfn.IChainable:
+        state_id = f"Job{index}"
+        kind, target, role = self.target.kind, self.target.target, self.target.role
+        if kind == "ec2":
+            step = job.to_emr_step()
+            return tasks.EmrAddStep(
+                self,
+                state_id,
+                state_name=job.name,
+                cluster_id=target.cluster_id,
+                name=job.name,
+                jar="command-runner.jar",
+                args=step["HadoopJarStep"]["Args"],
+                action_on_failure=tasks.ActionOnFailure(job.action_on_failure),
+                execution_role_arn=role.role_arn if role else None,
+                integration_pattern=sfn.IntegrationPattern.RUN_JOB,
+            )
+        if kind == "serverless":
+            assert role is not None
+            request = job.to_serverless_start_job_run(target.application_id) if job.runtime_role_arn else (
+                SparkJob(**{**job.__dict__, "runtime_role_arn": role.role_arn}).to_serverless_start_job_run(
+                    target.application_id))  # fmt: skip
+            return sfn.CustomState(self, state_id, state_json={
+                "Type": "Task",
+                "Resource": f"arn:{Aws.PARTITION}:states:::emr-serverless:startJobRun.sync",
+                "Parameters": _pascal(request),
+                "Comment": job.name,
+            })  # fmt: skip
+        assert role is not None and self.target.release_label is not None
+        params = job.spark_submit_parameters()
+        arguments = None
+        setup: sfn.Pass | None = None
+        if job.arguments:
+            # The task takes the argument list from the state (a JSONPath); a Pass state puts it there.
+            setup = sfn.Pass(
+                self,
+                f"{state_id}Arguments",
+                state_name=f"{job.name} arguments",
+                result=sfn.Result.from_array(list(job.arguments)),
+                result_path=f"$.{state_id}Arguments",
+            )
+            arguments = sfn.TaskInput.from_json_path_at(f"$.{state_id}Arguments")
+        task = tasks.EmrContainersStartJobRun(
+            self, state_id, state_name=job.name, job_name=job.name,
+            virtual_cluster=tasks.VirtualClusterInput.from_virtual_cluster_id(target.virtual_cluster_id),
+            release_label=tasks.ReleaseLabel(self.target.release_label),
+            # an immutable reference: aws-cdk-lib would otherwise add a logs:* grant to the execution role
+            execution_role=iam.Role.from_role_arn(self, f"{state_id}Role", role.role_arn, mutable=False),
+            job_driver=tasks.JobDriver(spark_submit_job_driver=tasks.SparkSubmitJobDriver(
+                entry_point=sfn.TaskInput.from_text(job.entry_point), entry_point_arguments=arguments,
+                spark_submit_parameters=shlex.join(params) if params else None)),
+            integration_pattern=sfn.IntegrationPattern.RUN_JOB,
+            result_path=sfn.JsonPath.DISCARD,
+        )  # fmt: skip
+        return sfn.Chain.start(setup).next(task) if setup is not None else task
+
+    # ---- permissions --------------------------------------------------------------------------------------------
+
+    def _events_rule(self, name: str) -> str:
+        return Stack.of(self).format_arn(service="events", resource="rule", resource_name=name)
+
+    def _grant_target(self) -> None:
+        kind, target, role = self.target.kind, self.target.target, self.target.role
+        events = ["events:PutTargets", "events:PutRule", "events:DescribeRule"]
+        statements: list[iam.PolicyStatement] = []
+        if kind == "ec2":
+            statements += [
+                iam.PolicyStatement(actions=["elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep",
+                                             "elasticmapreduce:CancelSteps"], resources=[target.cluster_arn]),
+                iam.PolicyStatement(actions=events, resources=[self._events_rule(RULES["ec2"])]),
+            ]  # fmt: skip
+            if role is not None:
+                statements.append(iam.PolicyStatement(actions=["iam:PassRole"], resources=[role.role_arn]))
+        elif kind == "serverless":
+            assert role is not None
+            statements += [
+                iam.PolicyStatement(actions=["emr-serverless:StartJobRun", "emr-serverless:GetJobRun",
+                                             "emr-serverless:CancelJobRun"],
+                                    resources=[target.application_arn, f"{target.application_arn}/jobruns/*"]),
+                iam.PolicyStatement(actions=events, resources=[self._events_rule(RULES["serverless"])]),
+                iam.PolicyStatement(actions=["iam:PassRole"], resources=[role.role_arn],
+                                    conditions={"StringLike": {"iam:PassedToService": "emr-serverless.amazonaws.com"}}),
+            ]  # fmt: skip
+        else:
+            assert role is not None
+            statements += [
+                iam.PolicyStatement(actions=["emr-containers:StartJobRun"], resources=[target.virtual_cluster_arn],
+                                    conditions={"ArnEquals": {"emr-containers:ExecutionRoleArn": role.role_arn}}),
+                iam.PolicyStatement(actions=["emr-containers:DescribeJobRun", "emr-containers:CancelJobRun"],
+                                    resources=[f"{target.virtual_cluster_arn}/jobruns/*"]),
+                iam.PolicyStatement(actions=events, resources=[self._events_rule(RULES["eks"])]),
+            ]  # fmt: skip
+        self.policy.add_statements(*statements)
+
+    def _schedule(self, expression: str, enabled: bool) -> None:
+        source = {"StringEquals": {"aws:SourceAccount": Stack.of(self).account}}
+        invoker = iam.Role(
+            self, "SchedulerRole", assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com", conditions=source)
+        )
+        RolePolicy(self, "SchedulerPolicy", role=invoker, description="Start the Spark pipeline").add_statements(
+            iam.PolicyStatement(actions=["states:StartExecution"], resources=[self.state_machine_arn])
+        )
+        self.schedule = scheduler.CfnSchedule(
+            self,
+            "Schedule",
+            schedule_expression=expression,
+            state="ENABLED" if enabled else "DISABLED",
+            flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(mode="OFF"),
+            target=scheduler.CfnSchedule.TargetProperty(arn=self.state_machine_arn, role_arn=invoker.role_arn),
+        )
+        self.schedule.node.add_dependency(invoker)
+
+
+def _pascal(value: Any) -> Any:
+    """camelCase API request -> the PascalCase parameters of the Step Functions optimized integration."""
+    if isinstance(value, dict):
+        return {k[:1].upper() + k[1:]: (v if k == "tags" else _pascal(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_pascal(v) for v in value]
+    return value

@@ -1,0 +1,136 @@
+"""SparkPipeline: optimized Step Functions integrations, a least-privilege role, logs, tracing, alarm, schedule."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from aws_cdk import Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sns as sns
+from aws_cdk.assertions import Template
+
+from emr_constructs import EmrCluster, EmrServerlessApplication
+from emr_constructs.eks import EmrEksVirtualCluster
+from emr_constructs.jobs import SparkJob
+from emr_constructs.jobs.pipeline import PipelineTarget, SparkPipeline
+from tests.conftest import new_app
+
+JOBS = [
+    SparkJob(name="prepare", entry_point="s3://bkt/prepare.py", arguments=["--day", "2026-11-23"]),
+    SparkJob(name="report", entry_point="s3://bkt/report.py", executor_memory="4g"),
+]
+ROLE_ARN = "arn:aws:iam::123456789012:role/JobRole"
+
+
+@pytest.fixture(scope="module")
+def template() -> Template:
+    stack = Stack(new_app(), "Pipelines")
+    role = iam.Role.from_role_arn(stack, "JobRole", ROLE_ARN, mutable=False)
+    topic = sns.Topic(stack, "Topic")
+    application = EmrServerlessApplication(stack, "Etl")
+    SparkPipeline(stack, "Serverless", jobs=JOBS, target=PipelineTarget.serverless(application, role),
+                  schedule="cron(0 3 * * ? *)", alarm_topic=topic)  # fmt: skip
+    cluster = EmrCluster.from_cluster_id(stack, "Cluster", "j-2AXXXXXXGAPLF")
+    SparkPipeline(stack, "Ec2", jobs=JOBS, target=PipelineTarget.ec2_cluster(cluster, role))
+    virtual_cluster = EmrEksVirtualCluster.from_virtual_cluster_id(stack, "Vc", "abc123vc")
+    SparkPipeline(stack, "Eks", jobs=JOBS, target=PipelineTarget.eks(virtual_cluster, role, "emr-7.10.0-latest"),
+                  schedule="rate(1 day)", schedule_enabled=False)  # fmt: skip
+    return Template.from_stack(stack)
+
+
+def _definition(template: Template, prefix: str) -> str:
+    (machine,) = [
+        v for k, v in template.find_resources("AWS::StepFunctions::StateMachine").items() if k.startswith(prefix)
+    ]
+    return json.dumps(machine["Properties"]["DefinitionString"])
+
+
+def _statements(template: Template, prefix: str) -> list[dict[str, Any]]:
+    (policy,) = [
+        v for k, v in template.find_resources("AWS::IAM::ManagedPolicy").items() if k.startswith(f"{prefix}Policy")
+    ]
+    return policy["Properties"]["PolicyDocument"]["Statement"]
+
+
+def test_serverless_uses_the_start_job_run_sync_integration(template: Template) -> None:
+    definition = _definition(template, "Serverless")
+    assert definition.count(":states:::emr-serverless:startJobRun.sync") == 2
+    assert '\\"Next\\":\\"Job1\\"' in definition and '\\"EntryPoint\\":\\"s3://bkt/prepare.py\\"' in definition
+    assert '\\"SparkSubmitParameters\\":\\"--conf spark.executor.memory=4g\\"' in definition
+
+
+def test_ec2_uses_add_step_sync_with_the_runtime_role(template: Template) -> None:
+    definition = _definition(template, "Ec2")
+    assert definition.count(":states:::elasticmapreduce:addStep.sync") == 2
+    assert ROLE_ARN in definition and "command-runner.jar" in definition
+
+
+def test_eks_uses_start_job_run_sync(template: Template) -> None:
+    definition = _definition(template, "Eks")
+    assert definition.count(":states:::emr-containers:startJobRun.sync") == 2
+    assert "emr-7.10.0-latest" in definition
+
+
+def test_ec2_role_is_scoped_to_the_cluster_and_passes_the_runtime_role(template: Template) -> None:
+    statements = _statements(template, "Ec2")
+    steps = next(s for s in statements if "elasticmapreduce:AddJobFlowSteps" in s["Action"])
+    assert "cluster/j-2AXXXXXXGAPLF" in json.dumps(steps["Resource"]) and "cluster/*" not in json.dumps(
+        steps["Resource"]
+    )
+    passing = next(s for s in statements if s["Action"] == "iam:PassRole")
+    assert passing["Resource"] == ROLE_ARN
+
+
+def test_serverless_role_passes_only_to_emr_serverless(template: Template) -> None:
+    statements = _statements(template, "Serverless")
+    passing = next(s for s in statements if s["Action"] == "iam:PassRole")
+    assert passing["Condition"] == {"StringLike": {"iam:PassedToService": "emr-serverless.amazonaws.com"}}
+    runs = next(s for s in statements if "emr-serverless:StartJobRun" in s["Action"])
+    assert "/jobruns/*" in json.dumps(runs["Resource"])
+
+
+def test_eks_role_pins_the_execution_role(template: Template) -> None:
+    statements = _statements(template, "Eks")
+    start = next(s for s in statements if s["Action"] == "emr-containers:StartJobRun")
+    assert start["Condition"] == {"ArnEquals": {"emr-containers:ExecutionRoleArn": ROLE_ARN}}
+
+
+def test_no_inline_task_policies_reach_the_state_machine_roles(template: Template) -> None:
+    policies = template.find_resources("AWS::IAM::Policy")
+    assert not any(k.startswith(("Serverless", "Ec2", "Eks")) for k in policies)
+
+
+def test_logs_tracing_and_failure_alarm(template: Template) -> None:
+    (machine,) = [
+        v for k, v in template.find_resources("AWS::StepFunctions::StateMachine").items() if k.startswith("Serverless")
+    ]
+    props = machine["Properties"]
+    assert props["TracingConfiguration"] == {"Enabled": True}
+    assert props["LoggingConfiguration"]["Level"] == "ALL"
+    (alarm,) = [v for k, v in template.find_resources("AWS::CloudWatch::Alarm").items() if k.startswith("Serverless")]
+    assert alarm["Properties"]["MetricName"] == "ExecutionsFailed" and alarm["Properties"]["AlarmActions"]
+
+
+def test_schedules(template: Template) -> None:
+    schedules = {k: v["Properties"] for k, v in template.find_resources("AWS::Scheduler::Schedule").items()}
+    enabled = next(v for k, v in schedules.items() if k.startswith("Serverless"))
+    disabled = next(v for k, v in schedules.items() if k.startswith("Eks"))
+    assert (enabled["ScheduleExpression"], enabled["State"]) == ("cron(0 3 * * ? *)", "ENABLED")
+    assert (disabled["ScheduleExpression"], disabled["State"]) == ("rate(1 day)", "DISABLED")
+
+
+@pytest.mark.parametrize(
+    ("props", "message"),
+    [
+        ({"jobs": []}, r"jobs: got \[\]; a pipeline needs at least one SparkJob"),
+        ({"jobs": [JOBS[0], JOBS[0]]}, r"jobs: got \['prepare', 'prepare'\]; job names must be unique"),
+        ({"schedule": "0 3 * * *"}, r"schedule: got '0 3 \* \* \*'; must be a Scheduler expression"),
+    ],
+)
+def test_bad_pipelines(props: dict, message: str) -> None:
+    stack = Stack(new_app(), "Bad")
+    cluster = EmrCluster.from_cluster_id(stack, "Cluster", "j-2AXXXXXXGAPLF")
+    with pytest.raises(ValueError, match=message):
+        SparkPipeline(stack, "P", **{"jobs": JOBS, "target": PipelineTarget.ec2_cluster(cluster), **props})
