@@ -12,11 +12,14 @@ from aws_cdk.assertions import Template
 
 from tests.conftest import ROOT
 
-EXAMPLE = re.compile(r"<!-- example: (?P<name>[\w-]+) -->\n```python\n(?P<code>.*?)```", re.S)
+EXAMPLE = re.compile(r"<!-- example: (?P<name>[\w-]+) -->\n(?P<blocks>(```python\n.*?```\s*)+)", re.S)
+CODE = re.compile(r"```python\n(.*?)```", re.S)
 
 
 def readme_examples() -> dict[str, str]:
-    return {m["name"]: m["code"] for m in EXAMPLE.finditer((ROOT / "README.md").read_text())}
+    """Each tagged example, with any python blocks that directly follow it joined."""
+    text = (ROOT / "README.md").read_text()
+    return {m["name"]: "\n".join(CODE.findall(m["blocks"])) for m in EXAMPLE.finditer(text)}
 
 
 def _run(code: str) -> dict[str, Any]:
@@ -89,6 +92,13 @@ def check_eks(ns: dict[str, Any]) -> None:
     assert len(template.find_resources("AWS::Logs::MetricFilter")) == 7
 
 
+def check_pipeline(ns: dict[str, Any]) -> None:
+    template = Template.from_stack(ns["stack"])
+    (machine,) = template.find_resources("AWS::StepFunctions::StateMachine").values()
+    assert ":states:::emr-serverless:startJobRun.sync" in str(machine["Properties"]["DefinitionString"])
+    assert len(template.find_resources("AWS::Scheduler::Schedule")) == 1
+
+
 def check_compliance(ns: dict[str, Any]) -> None:
     with pytest.raises(RuntimeError, match="ValidationFailed"):
         ns["app"].synth()
@@ -101,6 +111,7 @@ CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "building-blocks": check_building_blocks,
     "serverless": check_serverless,
     "eks": check_eks,
+    "pipeline": check_pipeline,
     "compliance": check_compliance,
 }
 

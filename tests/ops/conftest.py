@@ -70,3 +70,28 @@ def emrctl(aws_env: dict[str, str]) -> Callable[..., Result]:
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def world(client: Callable[[str], Any]) -> dict[str, str]:
+    iam = client("iam")
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                        "Principal": {"Service": "emr-serverless.amazonaws.com"}}]})  # fmt: skip
+    role_arn = iam.create_role(RoleName="EMRServerlessS3RuntimeRole", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    app_id = client("emr-serverless").create_application(name="My_First_Application", releaseLabel="emr-7.10.0",
+                                                         type="SPARK")["applicationId"]  # fmt: skip
+    cluster_id = client("emr").run_job_flow(
+        Name="restaurants", ReleaseLabel="emr-7.10.0", JobFlowRole="EMR_EC2_DefaultRole", ServiceRole="EMR_DefaultRole",
+        Instances={"MasterInstanceType": "m7g.xlarge", "SlaveInstanceType": "m7g.xlarge", "InstanceCount": 3,
+                   "KeepJobFlowAliveWhenNoSteps": True},
+        LogUri="s3://my-logs/emr/",
+    )["JobFlowId"]  # fmt: skip
+    vc_id = client("emr-containers").create_virtual_cluster(
+        name="analytics",
+        containerProvider={"id": "emr-platform", "type": "EKS", "info": {"eksInfo": {"namespace": "emr-jobs"}}},
+    )["id"]
+    template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+                "Outputs": {"ApplicationId": {"Value": app_id}, "RuntimeRoleArn": {"Value": role_arn},
+                            "LogUri": {"Value": "s3://my-logs/emr-serverless-logs/"}}}  # fmt: skip
+    client("cloudformation").create_stack(StackName="Emr-default-Serverless", TemplateBody=json.dumps(template))
+    return {"role_arn": role_arn, "app_id": app_id, "cluster_id": cluster_id, "vc_id": vc_id}
