@@ -135,6 +135,12 @@ class Reason(Enum):
         "resource-level permissions; AWS documents them with Resource '*'",
         ("AwsSolutions-IAM5",),
     )
+    TRANSIENT_CLUSTER = (
+        "A transient cluster's id is unknown until RunJobFlow returns: RunJobFlow (no resource-level permissions) "
+        "requires the pipeline's tag on the request, and every other cluster action is on cluster/* conditioned on "
+        "that tag; log writes are under the configured log prefix",
+        ("AwsSolutions-IAM5",),
+    )
     CDK_FLOW_LOG_ROLE_POLICY = (
         "aws-cdk-lib's FlowLog writes its grants (write to this one log group, pass this role) to the role's default "
         "policy; the role is only assumable by vpc-flow-logs.amazonaws.com",

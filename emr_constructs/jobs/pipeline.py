@@ -13,10 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Aws, Duration, RemovalPolicy, Stack
+from aws_cdk import Aws, Duration, Names, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
@@ -28,6 +30,8 @@ from emr_constructs.cluster.base import ClusterBase
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge_iam_findings
 from emr_constructs.eks.virtual_cluster import VirtualClusterBase
 from emr_constructs.iam.policies import RolePolicy
+from emr_constructs.iam.runtime_role import JobRuntimeRole
+from emr_constructs.iam.service_roles import EmrInstanceRole, EmrServiceRole
 from emr_constructs.jobs.spec import SparkJob
 from emr_constructs.serverless.application import ApplicationBase
 from emr_constructs.storage.secure import SecureLogGroup
@@ -42,12 +46,31 @@ RULES = {
     "eks": "StepFunctionsGetEventsForEMRContainersJobRule",
 }
 """The EventBridge rules Step Functions manages for each .sync integration."""
+PIPELINE_TAG = "emr-constructs:pipeline"
+"""Tag on transient clusters; the state machine may only describe, step and terminate clusters carrying its value."""
 XRAY_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TransientCluster:
+    """A cluster the pipeline creates before its steps and terminates after them (also when a step fails).
+
+    :param subnet_id: a private subnet. :param release_label: Default: emr-7.10.0.
+    :param instance_type: Default: Graviton m7g.xlarge. :param core_count: Default: 2.
+    :param log_uri: Default: no log upload.
+    """
+
+    subnet_id: str
+    release_label: str = "emr-7.10.0"
+    instance_type: str = "m7g.xlarge"
+    core_count: int = 2
+    log_uri: str | None = None
+    security_configuration: str | None = None
 
 
 @dataclass(frozen=True)
 class PipelineTarget:
-    """Where the pipeline's jobs run. Build it with ``serverless``, ``ec2_cluster`` or ``eks``."""
+    """Where the pipeline's jobs run. Build it with ``serverless``, ``ec2_cluster``, ``transient_ec2`` or ``eks``."""
 
     kind: str
     target: Any
@@ -61,6 +84,11 @@ class PipelineTarget:
     @classmethod
     def ec2_cluster(cls, cluster: ClusterBase, runtime_role: iam.IRole | None = None) -> PipelineTarget:
         return cls("ec2", cluster, runtime_role)
+
+    @classmethod
+    def transient_ec2(cls, cluster: TransientCluster, runtime_role: iam.IRole | None = None) -> PipelineTarget:
+        """Create a cluster, run the steps on it, terminate it."""
+        return cls("transient", cluster, runtime_role)
 
     @classmethod
     def eks(cls, virtual_cluster: VirtualClusterBase, execution_role: iam.IRole, release_label: str) -> PipelineTarget:
@@ -103,6 +131,8 @@ class SparkPipeline(Construct):
         chain = sfn.Chain.start(states[0])
         for state in states[1:]:
             chain = chain.next(state)
+        if target.kind == "transient":
+            chain = self._transient(chain)
         self.log_group = SecureLogGroup(self, "Logs", removal_policy=removal_policy).log_group
         self.state_machine = sfn.StateMachine(
             self,
@@ -121,6 +151,8 @@ class SparkPipeline(Construct):
         )
         assert self.policy.policy is not None
         acknowledge_iam_findings(self.policy.policy, Reason.SFN_SERVICE_WILDCARDS)
+        if target.kind == "transient":
+            acknowledge_iam_findings(self.policy.policy, Reason.TRANSIENT_CLUSTER)
         self.failed_alarm = self.state_machine.metric_failed(period=Duration.minutes(5)).create_alarm(
             self,
             "ExecutionsFailed",
@@ -145,13 +177,15 @@ class SparkPipeline(Construct):
     def _state(self, index: int, job: SparkJob) -> sfn.IChainable:
         state_id = f"Job{index}"
         kind, target, role = self.target.kind, self.target.target, self.target.role
-        if kind == "ec2":
+        if kind in ("ec2", "transient"):
             step = job.to_emr_step()
+            cluster_id = target.cluster_id if kind == "ec2" else sfn.JsonPath.string_at("$.Cluster.ClusterId")
             return tasks.EmrAddStep(
                 self,
                 state_id,
                 state_name=job.name,
-                cluster_id=target.cluster_id,
+                cluster_id=cluster_id,
+                result_path=sfn.JsonPath.DISCARD,
                 name=job.name,
                 jar="command-runner.jar",
                 args=step["HadoopJarStep"]["Args"],
@@ -198,6 +232,59 @@ class SparkPipeline(Construct):
         )  # fmt: skip
         return sfn.Chain.start(setup).next(task) if setup is not None else task
 
+    def _transient(self, steps: sfn.Chain) -> sfn.Chain:
+        spec: TransientCluster = self.target.target
+        nodes = EmrInstanceRole(self, "ClusterNodes")
+        service = EmrServiceRole(self, "ClusterService")
+        service.allow_pass_instance_role(nodes.role)
+        # Legacy automatic scaling is not used; EmrCreateCluster would otherwise create a role with a V1 policy.
+        autoscaling = iam.Role(self, "ClusterAutoScaling", assumed_by=iam.CompositePrincipal(
+            iam.ServicePrincipal("elasticmapreduce.amazonaws.com"),
+            iam.ServicePrincipal("application-autoscaling.amazonaws.com")))  # fmt: skip
+        if spec.log_uri:
+            bucket_name, _, prefix = spec.log_uri.removeprefix("s3://").partition("/")
+            log_bucket = s3.Bucket.from_bucket_name(self, "ClusterLogBucket", bucket_name)
+            nodes.policy.allow_s3(log_bucket, prefix or "*", read=False, write=True)
+        group = tasks.EmrCreateCluster.InstanceGroupConfigProperty
+        role_type = tasks.EmrCreateCluster.InstanceRoleType
+        create = tasks.EmrCreateCluster(
+            self, "CreateCluster", state_name="create cluster", name=Names.unique_id(self)[-60:],
+            release_label=spec.release_label, log_uri=spec.log_uri, security_configuration=spec.security_configuration,
+            applications=[tasks.EmrCreateCluster.ApplicationConfigProperty(name="Spark")],
+            # immutable references: the task's own grants would land in inline policies of these roles
+            service_role=iam.Role.from_role_arn(self, "ServiceRef", service.role.role_arn, mutable=False),
+            cluster_role=iam.Role.from_role_arn(self, "NodesRef", nodes.role.role_arn, mutable=False),
+            auto_scaling_role=iam.Role.from_role_arn(self, "AutoScalingRef", autoscaling.role_arn, mutable=False),
+            visible_to_all_users=True, tags={PIPELINE_TAG: self._tag},
+            instances=tasks.EmrCreateCluster.InstancesConfigProperty(
+                ec2_subnet_id=spec.subnet_id,
+                instance_groups=[
+                    group(instance_count=1, instance_role=role_type.MASTER, instance_type=spec.instance_type),
+                    group(instance_count=spec.core_count, instance_role=role_type.CORE,
+                          instance_type=spec.instance_type)]),
+            result_path="$.Cluster", integration_pattern=sfn.IntegrationPattern.RUN_JOB,
+        )  # fmt: skip
+        self._transient_roles = [service.role, nodes.role, autoscaling]
+        cluster_id = sfn.JsonPath.string_at("$.Cluster.ClusterId")
+        terminate = tasks.EmrTerminateCluster(self, "Terminate", state_name="terminate cluster", cluster_id=cluster_id,
+                                              integration_pattern=sfn.IntegrationPattern.RUN_JOB)  # fmt: skip
+        cleanup = tasks.EmrTerminateCluster(self, "TerminateAfterFailure", state_name="terminate after failure",
+                                            cluster_id=cluster_id, integration_pattern=sfn.IntegrationPattern.RUN_JOB,
+                                            result_path=sfn.JsonPath.DISCARD)  # fmt: skip
+        failed = sfn.Fail(
+            self, "StepsFailed", error="SparkStepFailed", cause="A step failed; the cluster was terminated"
+        )
+        body = sfn.Parallel(self, "Steps", state_name="steps", result_path=sfn.JsonPath.DISCARD).branch(steps)
+        body.add_catch(cleanup.next(failed), result_path="$.Error")
+        return sfn.Chain.start(create).next(body).next(terminate)
+
+    @property
+    def _tag(self) -> str:
+        return Names.unique_id(self)[-100:]
+
+    def _cluster_arn(self, cluster_id: str) -> str:
+        return Stack.of(self).format_arn(service="elasticmapreduce", resource="cluster", resource_name=cluster_id)
+
     # ---- permissions --------------------------------------------------------------------------------------------
 
     def _events_rule(self, name: str) -> str:
@@ -207,7 +294,24 @@ class SparkPipeline(Construct):
         kind, target, role = self.target.kind, self.target.target, self.target.role
         events = ["events:PutTargets", "events:PutRule", "events:DescribeRule"]
         statements: list[iam.PolicyStatement] = []
-        if kind == "ec2":
+        if kind == "transient":
+            tagged = {"StringEquals": {f"aws:ResourceTag/{PIPELINE_TAG}": self._tag}}
+            statements += [
+                iam.PolicyStatement(actions=["elasticmapreduce:RunJobFlow"], resources=["*"],
+                                    conditions={"StringEquals": {f"aws:RequestTag/{PIPELINE_TAG}": self._tag}}),
+                iam.PolicyStatement(actions=["elasticmapreduce:DescribeCluster", "elasticmapreduce:TerminateJobFlows",
+                                             "elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep",
+                                             "elasticmapreduce:CancelSteps"],
+                                    resources=[self._cluster_arn("*")], conditions=tagged),
+                iam.PolicyStatement(actions=["iam:PassRole"], resources=[r.role_arn for r in self._transient_roles]),
+                iam.PolicyStatement(actions=events, resources=[
+                    self._events_rule("StepFunctionsGetEventsForEMRRunJobFlowRule"),
+                    self._events_rule("StepFunctionsGetEventsForEMRTerminateJobFlowsRule"),
+                    self._events_rule(RULES["ec2"])]),
+            ]  # fmt: skip
+            if role is not None:
+                statements.append(iam.PolicyStatement(actions=["iam:PassRole"], resources=[role.role_arn]))
+        elif kind == "ec2":
             statements += [
                 iam.PolicyStatement(actions=["elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep",
                                              "elasticmapreduce:CancelSteps"], resources=[target.cluster_arn]),
@@ -262,3 +366,12 @@ def _pascal(value: Any) -> Any:
     if isinstance(value, list):
         return [_pascal(v) for v in value]
     return value
+
+
+def local_entry_point(scope: Construct, construct_id: str, path: str, *, readers: Sequence[JobRuntimeRole] = ()) -> str:
+    """Package a local script or JAR as a CDK asset and return its ``s3://`` URI for ``SparkJob.entry_point``;
+    ``readers`` (the job's runtime roles) may read exactly that object."""
+    asset = s3_assets.Asset(scope, construct_id, path=path)
+    for reader in readers:
+        reader.policy.allow_s3(asset.bucket, asset.s3_object_key, read=True)
+    return asset.s3_object_url

@@ -134,3 +134,50 @@ def test_bad_pipelines(props: dict, message: str) -> None:
     cluster = EmrCluster.from_cluster_id(stack, "Cluster", "j-2AXXXXXXGAPLF")
     with pytest.raises(ValueError, match=message):
         SparkPipeline(stack, "P", **{"jobs": JOBS, "target": PipelineTarget.ec2_cluster(cluster), **props})
+
+
+@pytest.fixture(scope="module")
+def transient(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    from emr_constructs import JobRuntimeRole, RuntimeRoleTrust
+    from emr_constructs.jobs.pipeline import TransientCluster, local_entry_point
+
+    script = tmp_path_factory.mktemp("job") / "etl.py"
+    script.write_text("print('hello')\n")
+    stack = Stack(new_app(), "Transient")
+    role = JobRuntimeRole(stack, "JobRole", trust=RuntimeRoleTrust.serverless(stack))
+    entry = local_entry_point(stack, "EtlScript", str(script), readers=[role])
+    job = SparkJob(name="etl", entry_point=entry)
+    SparkPipeline(stack, "Nightly", jobs=[job], target=PipelineTarget.transient_ec2(
+        TransientCluster(subnet_id="subnet-12345678", log_uri="s3://my-logs/emr/")))  # fmt: skip
+    return Template.from_stack(stack)
+
+
+def test_transient_cluster_is_created_stepped_and_terminated(transient: Template) -> None:
+    definition = _definition(transient, "Nightly")
+    for integration in (":states:::elasticmapreduce:createCluster.sync", ":states:::elasticmapreduce:addStep.sync",
+                        ":states:::elasticmapreduce:terminateCluster.sync"):  # fmt: skip
+        assert integration in definition, integration
+    assert "terminate after failure" in definition and "SparkStepFailed" in definition
+    assert "m7g.xlarge" in definition and "subnet-12345678" in definition
+
+
+def test_transient_permissions_are_tag_scoped(transient: Template) -> None:
+    statements = _statements(transient, "Nightly")
+    run = next(s for s in statements if s["Action"] == "elasticmapreduce:RunJobFlow")
+    assert "aws:RequestTag/emr-constructs:pipeline" in run["Condition"]["StringEquals"]
+    manage = next(s for s in statements if "elasticmapreduce:TerminateJobFlows" in s["Action"])
+    assert "aws:ResourceTag/emr-constructs:pipeline" in manage["Condition"]["StringEquals"]
+    roles = transient.find_resources("AWS::IAM::Role")
+    assert not any(
+        "AmazonElasticMapReduce" in json.dumps(r["Properties"].get("ManagedPolicyArns", [])) for r in roles.values()
+    )
+
+
+def test_local_entry_point_is_an_asset_readable_by_the_job_role(transient: Template) -> None:
+    definition = _definition(transient, "Nightly")
+    assert "cdk-hnb659fds-assets" in definition or "AssetParameters" in definition or ".py" in definition
+    (policy,) = [
+        v for k, v in transient.find_resources("AWS::IAM::ManagedPolicy").items() if k.startswith("JobRolePolicy")
+    ]
+    read = policy["Properties"]["PolicyDocument"]["Statement"][0]
+    assert read["Action"] == ["s3:GetObject", "s3:GetObjectVersion"] and ".py" in json.dumps(read["Resource"])
