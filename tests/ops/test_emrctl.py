@@ -97,3 +97,20 @@ def test_missing_credentials_is_exit_6(emrctl: Callable[..., Result], aws_env: d
                 "AWS_EC2_METADATA_DISABLED": "true"})  # fmt: skip
     result = emrctl("serverless", "list", "--target", "00f6b0eou5biqd0l", env=env)
     assert result.code == 6 and result.stderr.strip().startswith("error: no AWS credentials found")
+
+
+def test_cli_never_imports_aws_cdk_or_jsii() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, emr_constructs.ops.cli; print(sorted(m for m in ('aws_cdk', 'jsii') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_help_lists_the_three_runtimes(emrctl: Callable[..., Result]) -> None:
+    result = emrctl("--help")
+    assert result.code == 0
+    for group in ("serverless", "ec2", "eks"):
+        assert group in result.stdout
+    assert "Exit codes: 0 success; 1 the job failed" in " ".join(result.stdout.split())
