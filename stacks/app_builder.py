@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import App, Environment, RemovalPolicy
 
 from emr_constructs.compliance import apply_compliance_checks
@@ -22,40 +24,22 @@ def build_stacks(app: App, name: str, config: EnvironmentConfig) -> dict[str, ob
     prefix = f"{STACK_PREFIX}-{name}"
     network = NetworkStack(app, f"{prefix}-Network", config=config.network, removal_policy=removal, env=env)
     stacks: dict[str, object] = {"network": network}
-    if config.ec2.enabled:
-        stacks["ec2"] = EmrEc2Stack(
-            app,
-            f"{prefix}-Ec2",
-            config=config.ec2,
-            vpc=network.vpc,
-            subnet_type=network.private_subnet_type,
-            application_tag=config.application_tag,
-            cost_center=config.cost_center,
-            removal_policy=removal,
-            env=env,
-        )
-    if config.serverless.enabled:
-        stacks["serverless"] = EmrServerlessStack(
-            app,
-            f"{prefix}-Serverless",
-            config=config.serverless,
-            vpc=network.vpc,
-            subnet_type=network.private_subnet_type,
-            application_tag=config.application_tag,
-            cost_center=config.cost_center,
-            removal_policy=removal,
-            env=env,
-        )
-    if config.eks.enabled:
-        stacks["eks"] = EmrEksStack(
-            app,
-            f"{prefix}-Eks",
-            config=config.eks,
-            vpc=network.vpc,
-            subnet_type=network.private_subnet_type,
-            application_tag=config.application_tag,
-            cost_center=config.cost_center,
-            removal_policy=removal,
-            env=env,
-        )
+    runtimes: list[tuple[str, str, Any, Any]] = [
+        ("ec2", "Ec2", EmrEc2Stack, config.ec2),
+        ("serverless", "Serverless", EmrServerlessStack, config.serverless),
+        ("eks", "Eks", EmrEksStack, config.eks),
+    ]
+    for key, suffix, stack_class, runtime_config in runtimes:
+        if runtime_config.enabled:
+            stacks[key] = stack_class(
+                app,
+                f"{prefix}-{suffix}",
+                config=runtime_config,
+                vpc=network.vpc,
+                subnet_type=network.private_subnet_type,
+                application_tag=config.application_tag,
+                cost_center=config.cost_center,
+                removal_policy=removal,
+                env=env,
+            )
     return stacks

@@ -8,9 +8,9 @@ Unknown keys and bad values fail with one error per problem, each naming its key
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from emr_constructs._internal.validation import check_s3_uri
 from emr_constructs.cluster.applications import KNOWN_APPLICATIONS
@@ -21,6 +21,16 @@ from emr_constructs.storage.secure import RETENTION_BY_DAYS
 
 DEFAULT_ENVIRONMENT = "default"
 DEFAULT_INTERFACE_ENDPOINTS = ("elasticmapreduce", "sts", "kms", "logs", "monitoring", "glue")
+
+
+def _check_retention(value: int) -> int:
+    if value not in RETENTION_BY_DAYS:
+        raise ValueError(f"CloudWatch Logs allows {', '.join(map(str, RETENTION_BY_DAYS))}")
+    return value
+
+
+RetentionDaysField = Annotated[int, AfterValidator(_check_retention)]
+"""A number of days that CloudWatch Logs accepts as a retention period."""
 
 
 class ConfigError(ValueError):
@@ -40,14 +50,7 @@ class NetworkConfig(_Model):
     """Required with an explicit account/region: listing them avoids an AZ context lookup at synth time."""
     nat_gateways: int = Field(default=1, ge=0, le=1)
     interface_endpoints: tuple[str, ...] = DEFAULT_INTERFACE_ENDPOINTS
-    flow_log_retention_days: int = 365
-
-    @field_validator("flow_log_retention_days")
-    @classmethod
-    def _retention(cls, value: int) -> int:
-        if value not in RETENTION_BY_DAYS:
-            raise ValueError(f"CloudWatch Logs allows {', '.join(map(str, RETENTION_BY_DAYS))}")
-        return value
+    flow_log_retention_days: RetentionDaysField = 365
 
 
 class ManagedScalingConfig(_Model):
@@ -110,7 +113,7 @@ class ServerlessConfig(_Model):
     idle_timeout_minutes: int = Field(default=15, ge=1, le=10080)
     glue_database: str = Field(default="emr_platform", pattern=r"^[a-z0-9_]{1,255}$")
     iceberg: bool = True
-    log_retention_days: int = 365
+    log_retention_days: RetentionDaysField = 365
     capacity_alarm_percent: int = Field(default=80, ge=1, le=100)
     alarm_email: str | None = None
     pipeline_schedule: str = Field(default="cron(0 3 * * ? *)", pattern=r"^(cron|rate|at)\(.+\)$")
@@ -121,13 +124,6 @@ class ServerlessConfig(_Model):
     @classmethod
     def _release(cls, value: str) -> str:
         ReleaseLabel.of(value)
-        return value
-
-    @field_validator("log_retention_days")
-    @classmethod
-    def _retention(cls, value: int) -> int:
-        if value not in RETENTION_BY_DAYS:
-            raise ValueError(f"CloudWatch Logs allows {', '.join(map(str, RETENTION_BY_DAYS))}")
         return value
 
 
@@ -153,7 +149,7 @@ class EksConfig(_Model):
     quota_cpu: str = "64"
     quota_memory: str = "256Gi"
     quota_pods: int = Field(default=200, ge=1)
-    log_retention_days: int = 365
+    log_retention_days: RetentionDaysField = 365
     alarm_email: str | None = None
 
     @field_validator("namespace")
@@ -172,13 +168,6 @@ class EksConfig(_Model):
     @classmethod
     def _quantity(cls, value: str) -> str:
         check_quantity("quota", value)
-        return value
-
-    @field_validator("log_retention_days")
-    @classmethod
-    def _retention(cls, value: int) -> int:
-        if value not in RETENTION_BY_DAYS:
-            raise ValueError(f"CloudWatch Logs allows {', '.join(map(str, RETENTION_BY_DAYS))}")
         return value
 
 
