@@ -135,6 +135,8 @@ class EksConfig(_Model):
     create_cluster: bool = False
     capacity_provider: Literal["node_groups", "karpenter"] = "node_groups"
     cluster_name: str = Field(default="emr-platform", pattern=r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
+    # Placeholders of an existing cluster's attributes (literal data, not ARNs this code builds): they let the
+    # default environment synthesize offline; a real environment sets its own values in cdk.json.
     oidc_provider_arn: str = Field(
         default="arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B716D3041E",
         pattern=r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/.+$",

@@ -12,7 +12,7 @@ from aws_cdk.lambda_layer_kubectl_v33 import KubectlV33Layer
 from constructs import Construct
 
 from emr_constructs import JobRuntimeRole, ReleaseLabel, RuntimeRoleTrust
-from emr_constructs.compliance.acknowledgments import Reason, acknowledge, acknowledge_iam_findings
+from emr_constructs.compliance.acknowledgments import Reason, acknowledge
 from emr_constructs.eks import EmrEksCluster, EmrEksVirtualCluster, ResourceQuota
 from emr_constructs.eks.karpenter import KarpenterOptions
 from emr_constructs.eks.pod_templates import PodTemplates
@@ -132,7 +132,6 @@ class EmrEksStack(Stack):
             private_subnets=private.subnets,
         )
         acknowledge(provider, Reason.CDK_KUBECTL_PROVIDER)
-        acknowledge_iam_findings(provider, Reason.CDK_KUBECTL_PROVIDER)
         # aws-cdk-lib's provider declares a HasEcrPublic condition that an imported cluster leaves unused; CDK's own
         # CloudFormation validation reports it (W8001) on the stack, the only construct it names.
         Validations.of(self).acknowledge(

@@ -170,13 +170,21 @@ class Reason(Enum):
         self.rules = rules
 
 
-def acknowledge(construct: IConstruct, reason: Reason, *, only: tuple[str, ...] | None = None) -> None:
-    """Acknowledge ``reason``'s rules (or the subset ``only``) on ``construct`` and its children."""
-    rules = only if only is not None else reason.rules
-    unknown = set(rules) - set(reason.rules)
-    if unknown:
-        raise ValueError(f"only: got {sorted(unknown)!r}; allowed rules for {reason.name}: {list(reason.rules)}")
-    Validations.of(construct).acknowledge(*(Acknowledgment(id=rule, reason=reason.text) for rule in rules))
+GRANULAR_RULES = ("AwsSolutions-IAM4", "AwsSolutions-IAM5")
+"""Rules cdk-nag reports per finding (``rule[finding]``): a plain rule id never matches them."""
+
+
+def acknowledge(construct: IConstruct, reason: Reason) -> None:
+    """Acknowledge ``reason``'s rules on ``construct`` and its children.
+
+    IAM4/IAM5 are acknowledged finding by finding for the roles and policies under ``construct`` as they are now,
+    so a managed policy or wildcard added later is still reported.
+    """
+    plain = [rule for rule in reason.rules if rule not in GRANULAR_RULES]
+    if plain:
+        Validations.of(construct).acknowledge(*(Acknowledgment(id=rule, reason=reason.text) for rule in plain))
+    if set(GRANULAR_RULES) & set(reason.rules):
+        _acknowledge_iam_findings(construct, reason)
 
 
 def nag_resource_text(scope: IConstruct, value: Any) -> str:
@@ -212,9 +220,9 @@ def acknowledge_finding(construct: IConstruct, reason: Reason, rule: str, findin
     Validations.of(construct).acknowledge(Acknowledgment(id=f"{rule}[{finding}]", reason=reason.text))
 
 
-def acknowledge_iam_findings(construct: IConstruct, reason: Reason) -> None:
-    """Acknowledge, finding by finding, the AwsSolutions-IAM4 (managed policy) and IAM5 (wildcard) findings of the
-    roles and policies under ``construct`` as they are now. Anything added later is still reported."""
+def _acknowledge_iam_findings(construct: IConstruct, reason: Reason) -> None:
+    """The AwsSolutions-IAM4 (managed policy) and IAM5 (wildcard) findings of the roles and policies under
+    ``construct``, each acknowledged with its exact finding id."""
     stack = Stack.of(construct)
     for node in construct.node.find_all():
         if isinstance(node, iam.CfnRole) and "AwsSolutions-IAM4" in reason.rules:

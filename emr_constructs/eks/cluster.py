@@ -20,7 +20,7 @@ from aws_cdk.lambda_layer_kubectl_v33 import KubectlV33Layer
 from constructs import Construct
 
 from emr_constructs._internal.validation import check_range, fail
-from emr_constructs.compliance.acknowledgments import Reason, acknowledge, acknowledge_iam_findings
+from emr_constructs.compliance.acknowledgments import Reason, acknowledge
 from emr_constructs.eks.karpenter import Karpenter, KarpenterOptions
 from emr_constructs.storage.secure import EncryptionKey
 
@@ -139,9 +139,8 @@ class EmrEksCluster(Construct):
         provider = self.cluster.node.try_find_child("KubectlProvider")
         if provider is not None:
             acknowledge(provider, Reason.CDK_KUBECTL_PROVIDER)
-            acknowledge_iam_findings(provider, Reason.CDK_KUBECTL_PROVIDER)
         for role in (self.cluster.role, *(g.role for g in groups)):
-            acknowledge_iam_findings(role, Reason.EKS_MANAGED_POLICIES)
+            acknowledge(role, Reason.EKS_MANAGED_POLICIES)
 
     def _nodegroup(
         self,

@@ -20,7 +20,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from emr_constructs._internal.validation import check_pattern, fail
-from emr_constructs.compliance.acknowledgments import Reason, acknowledge, acknowledge_iam_findings
+from emr_constructs.compliance.acknowledgments import Reason, acknowledge
 from emr_constructs.iam.policies import RolePolicy
 
 DEFAULT_KARPENTER_VERSION = "1.6.3"
@@ -74,7 +74,7 @@ class Karpenter(Construct):
             assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
             managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name(n) for n in node_policies],
         )
-        acknowledge_iam_findings(self.node_role, Reason.EKS_MANAGED_POLICIES)
+        acknowledge(self.node_role, Reason.EKS_MANAGED_POLICIES)
         eks.AccessEntry(
             self,
             "NodeAccess",
@@ -100,7 +100,7 @@ class Karpenter(Construct):
         policy = RolePolicy(self, "ControllerPolicy", role=self.controller_role, description="Karpenter controller")
         policy.add_statements(*self._controller_statements(stack, cluster))
         assert policy.policy is not None
-        acknowledge_iam_findings(policy.policy, Reason.KARPENTER_CONTROLLER)
+        acknowledge(policy.policy, Reason.KARPENTER_CONTROLLER)
         association = eks.CfnPodIdentityAssociation(
             self, "PodIdentity", cluster_name=cluster.cluster_name, namespace=KARPENTER_NAMESPACE,
             service_account="karpenter", role_arn=self.controller_role.role_arn)  # fmt: skip

@@ -16,7 +16,7 @@ from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
 from emr_constructs._internal.validation import fail
-from emr_constructs.compliance.acknowledgments import Reason, acknowledge, acknowledge_iam_findings
+from emr_constructs.compliance.acknowledgments import Reason, acknowledge
 from emr_constructs.eks.cluster import SPOT_TAINT
 from emr_constructs.storage.secure import SecureLogGroup
 
@@ -85,7 +85,6 @@ class PodTemplates(Construct):
         for child in stack.node.children:  # the stack-wide singleton function of BucketDeployment
             if child.node.id.startswith("Custom::CDKBucketDeployment"):
                 acknowledge(child, Reason.CDK_CUSTOM_RESOURCE_PROVIDER)
-                acknowledge_iam_findings(child, Reason.CDK_CUSTOM_RESOURCE_PROVIDER)
 
     @property
     def driver_template_uri(self) -> str:

@@ -14,7 +14,6 @@ from typing import Any
 
 from aws_cdk import Aws, Duration, Names, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cw
-from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_scheduler as scheduler
@@ -24,11 +23,12 @@ from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
 from emr_constructs._internal.validation import fail
-from emr_constructs.compliance.acknowledgments import Reason, acknowledge_iam_findings
+from emr_constructs.compliance.acknowledgments import Reason, acknowledge
 from emr_constructs.iam.policies import RolePolicy
 from emr_constructs.iam.service_roles import EmrInstanceRole, EmrServiceRole
 from emr_constructs.jobs.spec import SparkJob
 from emr_constructs.jobs.targets import PipelineTarget, TransientCluster, local_entry_point
+from emr_constructs.monitoring.alarms import notify
 from emr_constructs.storage.secure import SecureLogGroup
 
 SFN_LOG_DELIVERY_ACTIONS = [
@@ -101,9 +101,9 @@ class SparkPipeline(Construct):
             iam.PolicyStatement(actions=XRAY_ACTIONS, resources=["*"]),
         )
         assert self.policy.policy is not None
-        acknowledge_iam_findings(self.policy.policy, Reason.SFN_SERVICE_WILDCARDS)
+        acknowledge(self.policy.policy, Reason.SFN_SERVICE_WILDCARDS)
         if target.kind == "transient":
-            acknowledge_iam_findings(self.policy.policy, Reason.TRANSIENT_CLUSTER)
+            acknowledge(self.policy.policy, Reason.TRANSIENT_CLUSTER)
         self.failed_alarm = self.state_machine.metric_failed(period=Duration.minutes(5)).create_alarm(
             self,
             "ExecutionsFailed",
@@ -113,9 +113,7 @@ class SparkPipeline(Construct):
             treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
             alarm_description="Spark pipeline executions failed. Missing data (no execution) is not breaching.",
         )
-        if alarm_topic is not None:
-            self.failed_alarm.add_alarm_action(cw_actions.SnsAction(alarm_topic))
-            self.failed_alarm.add_ok_action(cw_actions.SnsAction(alarm_topic))
+        notify(self.failed_alarm, alarm_topic)
         if schedule is not None:
             self._schedule(schedule, schedule_enabled)
 

@@ -7,11 +7,11 @@ from typing import Protocol
 
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cw
-from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from emr_constructs._internal.validation import check_range
+from emr_constructs.monitoring.alarms import notify
 from emr_constructs.monitoring.ec2_metrics import DEFAULT_PERIOD, EmrClusterMetricFactory
 
 
@@ -104,9 +104,7 @@ class EmrClusterMonitoring(Construct):
                 treat_missing_data=missing,
                 alarm_description=description,
             )
-            if alarm_topic is not None:
-                alarm.add_alarm_action(cw_actions.SnsAction(alarm_topic))
-                alarm.add_ok_action(cw_actions.SnsAction(alarm_topic))
+            notify(alarm, alarm_topic)
             self.alarms[alarm_id] = alarm
 
         self.dashboard = cw.Dashboard(self, "Dashboard", default_interval=Duration.hours(12))

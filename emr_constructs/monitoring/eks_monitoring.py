@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from aws_cdk import Duration, Names, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cw
-from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from emr_constructs.monitoring.alarms import notify
 from emr_constructs.storage.secure import DEFAULT_LOG_RETENTION, SecureLogGroup
 
 EMR_EKS_METRIC_NAMESPACE = "EMRonEKS/JobRuns"
@@ -121,9 +121,7 @@ class EmrEksMonitoring(Construct):
             treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
             alarm_description="EMR on EKS job runs failed. Missing data (no failed run) is not breaching.",
         )
-        if alarm_topic is not None:
-            self.failed_alarm.add_alarm_action(cw_actions.SnsAction(alarm_topic))
-            self.failed_alarm.add_ok_action(cw_actions.SnsAction(alarm_topic))
+        notify(self.failed_alarm, alarm_topic)
         self.dashboard = cw.Dashboard(self, "Dashboard", default_interval=Duration.hours(12))
         self.dashboard.add_widgets(
             cw.AlarmStatusWidget(title="Alarms", alarms=[self.failed_alarm], width=24, height=3),

@@ -8,11 +8,11 @@ from typing import Protocol
 
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cw
-from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from emr_constructs._internal.validation import check_range
+from emr_constructs.monitoring.alarms import notify
 from emr_constructs.monitoring.serverless_metrics import CapacityAllocationType, ServerlessMetricFactory
 from emr_constructs.releases import ReleaseLabel
 
@@ -114,10 +114,8 @@ class EmrServerlessMonitoring(Construct):
                 comparison_operator=gte, treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
                 alarm_description=f"Pre-initialized {worker} workers have been idle too long (they cost money). "
                 "Missing data (no pre-initialized capacity) is not breaching.")  # fmt: skip
-        if alarm_topic is not None:
-            for alarm in self.alarms.values():
-                alarm.add_alarm_action(cw_actions.SnsAction(alarm_topic))
-                alarm.add_ok_action(cw_actions.SnsAction(alarm_topic))
+        for alarm in self.alarms.values():
+            notify(alarm, alarm_topic)
 
         def capacity(resource: str) -> list[cw.IMetric]:
             return [at(m.metric(f"{resource}Allocated", worker_type=w, capacity_allocation_type=c),

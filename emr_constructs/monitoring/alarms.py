@@ -1,0 +1,14 @@
+"""What every alarm of this library does with its optional SNS topic."""
+
+from __future__ import annotations
+
+from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_sns as sns
+
+
+def notify(alarm: cw.Alarm, topic: sns.ITopic | None) -> None:
+    """Send ``alarm``'s ALARM and OK transitions to ``topic`` (nothing when there is no topic)."""
+    if topic is not None:
+        alarm.add_alarm_action(cw_actions.SnsAction(topic))
+        alarm.add_ok_action(cw_actions.SnsAction(topic))
