@@ -213,6 +213,8 @@ class EmrCluster(ClusterBase):
         self.cluster_id = self._resource.ref
         if security_configuration and security_configuration.at_rest and security_configuration.at_rest.local_disk:
             acknowledge(self._resource, Reason.NAG_EMR4_NESTED_AT_REST)
+        if security_configuration and security_configuration.in_transit:
+            acknowledge(self._resource, Reason.NAG_EMR5_NESTED_IN_TRANSIT)
         Tags.of(self).add("application", application_tag or construct_id)
         if cost_center:
             Tags.of(self).add("cost-center", cost_center)

@@ -51,10 +51,8 @@ class Reason(Enum):
         "(EnableApplicationScopedIAMRole) and the cluster has no SSH key or public endpoint; "
         "Kerberos is available through the KerberosConfiguration prop for workloads that need it",
         (
-            "AwsSolutions-EMR5",
             "AwsSolutions-EMR6",
             "HIPAA.Security-EMRKerberosEnabled",
-            "NIST.800.53.R5-EMRKerberosEnabled",
             "PCI.DSS.321-EMRKerberosEnabled",
         ),
     )
@@ -88,6 +86,12 @@ class Reason(Enum):
         "puts it; cdk-nag 3.0.2's EMRLocalDiskEncryption reads EnableAtRestEncryption at the document root and "
         "misses it (the unit tests assert the nested settings)",
         ("AwsSolutions-EMR4",),
+    )
+    NAG_EMR5_NESTED_IN_TRANSIT = (
+        "The security configuration enables TLS in transit under EncryptionConfiguration (EnableInTransitEncryption "
+        "and InTransitEncryptionConfiguration), where EMR's schema puts them; cdk-nag 3.0.2's EMREncryptionInTransit "
+        "reads both at the document root and misses them (the unit tests assert the nested settings)",
+        ("AwsSolutions-EMR5",),
     )
     CDK_KUBECTL_PROVIDER = (
         "aws-cdk-lib's kubectl provider for aws_eks_v2: a Lambda function (with the kubectl layer) that applies "
