@@ -12,6 +12,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from emr_constructs._internal.validation import fail
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
 
 DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_YEAR
@@ -78,6 +79,8 @@ class SecureBucket(Construct):
     :param encryption_key: Default: a new customer-managed key with rotation.
     :param removal_policy: Default: ``RemovalPolicy.RETAIN``.
     :param access_logs_bucket: Default: a new SSE-S3 bucket for server access logs.
+    :param auto_delete_objects: empty the buckets created here (every object version) before CloudFormation deletes
+        them, so that deleting the stack succeeds. Default: on with ``RemovalPolicy.DESTROY``, off otherwise.
     """
 
     def __init__(
@@ -88,8 +91,21 @@ class SecureBucket(Construct):
         encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         access_logs_bucket: s3.IBucket | None = None,
+        auto_delete_objects: bool | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        # CloudFormation cannot delete a bucket that still holds objects or object versions; aws-cdk-lib's handler
+        # deletes every version. See: https://docs.aws.amazon.com/AmazonS3/latest/userguide/delete-bucket.html
+        empty_on_delete = (
+            removal_policy == RemovalPolicy.DESTROY if auto_delete_objects is None else auto_delete_objects
+        )
+        if empty_on_delete and removal_policy != RemovalPolicy.DESTROY:
+            raise fail(
+                "auto_delete_objects",
+                auto_delete_objects,
+                f"only applies with removal_policy=RemovalPolicy.DESTROY (got {removal_policy}); a RETAINed bucket "
+                "keeps its objects",
+            )
         self.encryption_key: kms.IKey = (
             encryption_key
             or EncryptionKey(self, "Key", description=f"Encrypts {self.node.path}", removal_policy=removal_policy).key
@@ -104,6 +120,7 @@ class SecureBucket(Construct):
                 versioned=True,
                 object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
                 removal_policy=removal_policy,
+                auto_delete_objects=empty_on_delete,
                 lifecycle_rules=[s3.LifecycleRule(noncurrent_version_expiration=DEFAULT_NONCURRENT_VERSION_EXPIRATION)],
             )
             acknowledge(access_logs, Reason.ACCESS_LOG_BUCKET)
@@ -120,6 +137,7 @@ class SecureBucket(Construct):
             versioned=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             removal_policy=removal_policy,
+            auto_delete_objects=empty_on_delete,
             lifecycle_rules=[s3.LifecycleRule(noncurrent_version_expiration=DEFAULT_NONCURRENT_VERSION_EXPIRATION)],
         )
         self._log_server_access(access_logs_bucket, f"{construct_id}/")
