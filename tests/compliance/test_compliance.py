@@ -45,6 +45,7 @@ VARIANTS = {
             }
         },
     },
+    "destroy": {"env": "scratch", "environments": {"scratch": {"removal_policy": "destroy"}}},
     "own-certificates": {
         "env": "certs",
         "environments": {"certs": {"ec2": {"tls_certificate_s3_uri": "s3://corp-pki/emr/certs.zip"}}},
