@@ -69,6 +69,7 @@ class EmrEksStack(Stack):
             else RuntimeRoleTrust.eks_irsa(open_id_connect_provider=oidc, namespace=config.namespace)
         )
         role = JobRuntimeRole(self, "ExecutionRole", trust=trust, description="EMR on EKS job execution role")
+        virtual_cluster.add_execution_role(role)  # Pod Identity: EMR's service-account associations
         data = storage.data.bucket
         role.grant_read(data, DATA_PREFIXES["raw"])
         role.grant_read(data, DATA_PREFIXES["scripts"])

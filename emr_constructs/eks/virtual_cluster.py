@@ -13,15 +13,21 @@ from __future__ import annotations
 
 from aws_cdk import ArnFormat, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_eks as eks_l1
 from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_emrcontainers as emrc
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from emr_constructs._internal.validation import check_pattern, fail
+from emr_constructs._internal.validation import check_pattern, fail, is_token
 from emr_constructs.eks.namespace import LimitRange, ResourceQuota, namespace_manifest
-from emr_constructs.iam.runtime_role import validate_namespace
+from emr_constructs.iam.runtime_role import (
+    EMR_EKS_START_JOB_RUN_COMPONENTS,
+    JobRuntimeRole,
+    emr_eks_pod_identity_service_accounts,
+    validate_namespace,
+)
 from emr_constructs.monitoring.eks_monitoring import EmrEksMetricFactory
 from emr_constructs.storage.secure import DEFAULT_LOG_RETENTION, SecureLogGroup
 
@@ -138,6 +144,51 @@ class EmrEksVirtualCluster(VirtualClusterBase):
     @property
     def virtual_cluster_arn(self) -> str:
         return self._resource.attr_arn
+
+    def add_execution_role(self, role: JobRuntimeRole) -> list[eks_l1.CfnPodIdentityAssociation]:
+        """Make ``role`` usable as a job execution role on this virtual cluster.
+
+        With ``RuntimeRoleTrust.eks_pod_identity``, creates the EKS Pod Identity associations of the role with the
+        service accounts EMR creates for a job in this namespace (Spark client, driver, executor:
+        ``emr-containers-sa-spark-<component>-<account>-<base36(role name)>``), as
+        ``aws emr-containers create-role-associations`` does; without them the role is never assumed. The cluster
+        needs the eks-pod-identity-agent add-on (``EmrEksCluster`` installs it). With ``eks_irsa``, checks that the
+        role trusts this namespace and creates nothing.
+        See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/setting-up-enable-IAM.html
+        """
+        trust = role.trust
+        if trust is None or trust.runtime != "eks":
+            shown = "unknown (imported without trust=)" if trust is None else trust.runtime
+            raise fail(
+                "role",
+                shown,
+                "needs an EKS trust: RuntimeRoleTrust.eks_pod_identity or RuntimeRoleTrust.eks_irsa "
+                "(for an imported role, JobRuntimeRole.from_role_arn(..., trust=...))",
+            )
+        if not trust.pod_identity:
+            if role.namespace is not None and not is_token(role.namespace) and not is_token(self.namespace):
+                if role.namespace != self.namespace:
+                    raise fail(
+                        "role",
+                        role.namespace,
+                        f"trusts service accounts of namespace {role.namespace!r} (IRSA); this virtual cluster runs "
+                        f"jobs in {self.namespace!r}",
+                    )
+            return []
+        role_name = role.role_name if role.role_name is not None else role.role.role_name
+        service_accounts = emr_eks_pod_identity_service_accounts(Stack.of(self).account, role_name)
+        scope = Construct(self, f"{role.node.id}PodIdentity")
+        return [
+            eks_l1.CfnPodIdentityAssociation(
+                scope,
+                component.capitalize(),
+                cluster_name=self.cluster.cluster_name,
+                namespace=self.namespace,
+                service_account=service_account,
+                role_arn=role.role_arn,
+            )
+            for component, service_account in zip(EMR_EKS_START_JOB_RUN_COMPONENTS, service_accounts, strict=True)
+        ]
 
     @classmethod
     def from_virtual_cluster_id(

@@ -44,6 +44,31 @@ def emr_eks_service_account_pattern(namespace: str, account: str, role_name: str
     return f"system:serviceaccount:{namespace}:emr-containers-sa-*-*-{account}-{base36(role_name)}"
 
 
+EMR_EKS_START_JOB_RUN_COMPONENTS = ("client", "driver", "executor")
+"""The Spark components whose service accounts EMR on EKS creates for a StartJobRun job (the job submitter,
+driver and executors); ``aws emr-containers create-role-associations`` associates these three."""
+
+
+def emr_eks_pod_identity_service_accounts(account: str, role_name: str) -> list[str]:
+    """The service accounts of a StartJobRun job that runs as ``role_name``, which the EKS Pod Identity associations
+    must name: ``emr-containers-sa-spark-<client|driver|executor>-<account>-<base36(role name)>``.
+
+    See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/setting-up-enable-IAM.html
+    """
+    if is_token(role_name):
+        raise fail(
+            "role",
+            "a role whose name is a token",
+            "EKS Pod Identity associations name EMR's service accounts, which contain base36 of the role name: "
+            "use JobRuntimeRole with RuntimeRoleTrust.eks_pod_identity (generated literal name) or import the "
+            "role by a literal ARN",
+        )
+    return [
+        f"emr-containers-sa-spark-{component}-{account}-{base36(role_name)}"
+        for component in EMR_EKS_START_JOB_RUN_COMPONENTS
+    ]
+
+
 @dataclass(frozen=True, kw_only=True)
 class RuntimeRoleTrust:
     """Who may assume a runtime role. Build it with a factory method."""
@@ -53,6 +78,7 @@ class RuntimeRoleTrust:
     runtime: str
     oidc_provider: iam.IOpenIdConnectProvider | None = None
     namespace: str | None = None
+    pod_identity: bool = False
 
     @classmethod
     def ec2_step(
@@ -121,12 +147,19 @@ class RuntimeRoleTrust:
 
     @classmethod
     def eks_pod_identity(cls, *, release_label: ReleaseLabel) -> RuntimeRoleTrust:
-        """EMR on EKS job execution role trusted by EKS Pod Identity (emr-7.3.0 and later)."""
+        """EMR on EKS job execution role trusted by EKS Pod Identity (emr-7.3.0 and later).
+
+        The trust alone is not enough: the role is only assumed through pod identity associations of EMR's service
+        accounts, which ``EmrEksVirtualCluster.add_execution_role`` creates on the virtual cluster's cluster and
+        namespace. The role gets a generated name (``emr-eks-job-...``): its base36 form is part of those names.
+        See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/setting-up-enable-IAM.html
+        """
         release_label.require(EKS_POD_IDENTITY, "release_label", release_label.label)
         return cls(
             principal=iam.ServicePrincipal(EKS_POD_IDENTITY_PRINCIPAL),
             actions=("sts:AssumeRole", "sts:TagSession"),
             runtime="eks",
+            pod_identity=True,
         )
 
 
@@ -159,10 +192,12 @@ class JobRuntimeRole(Construct):
         super().__init__(scope, construct_id)
         self.trust = trust
         self.role_name: str | None = None
-        self.namespace: str | None = None
+        self.namespace: str | None = trust.namespace if trust is not None else None
         if role is None:
             if trust is None:
                 raise fail("trust", None, "a new runtime role needs a trust, e.g. RuntimeRoleTrust.serverless(scope)")
+            if trust.pod_identity:  # a literal name: its base36 form is part of EMR's service-account names
+                self.role_name = physical_name(self, EKS_ROLE_NAME_PREFIX)
             principal = trust.principal or self._irsa_principal(trust)
             new_role = iam.Role(self, "Role", assumed_by=principal, description=description, role_name=self.role_name)
             assert new_role.assume_role_policy is not None
@@ -174,10 +209,20 @@ class JobRuntimeRole(Construct):
         self.policy = RolePolicy(self, "Policy", role=self.role, description="EMR job runtime permissions")
 
     @classmethod
-    def from_role_arn(cls, scope: Construct, construct_id: str, role_arn: str) -> JobRuntimeRole:
-        """Wrap an existing role: the ``grant_*`` methods attach a managed policy to it. Its trust is unchanged."""
+    def from_role_arn(
+        cls, scope: Construct, construct_id: str, role_arn: str, *, trust: RuntimeRoleTrust | None = None
+    ) -> JobRuntimeRole:
+        """Wrap an existing role: the ``grant_*`` methods attach a managed policy to it. Its trust is unchanged.
+
+        :param trust: the trust the role already has, if it matters to the caller (e.g.
+            ``RuntimeRoleTrust.eks_pod_identity(...)`` lets ``EmrEksVirtualCluster.add_execution_role`` associate it).
+            Default: unknown.
+        """
         role = iam.Role.from_role_arn(scope, f"{construct_id}Imported", role_arn, mutable=True)
-        return cls(scope, construct_id, role=role)
+        imported = cls(scope, construct_id, role=role, trust=trust)
+        if trust is not None and trust.pod_identity:
+            imported.role_name = role.role_name
+        return imported
 
     def _irsa_principal(self, trust: RuntimeRoleTrust) -> iam.IPrincipal:
         assert trust.oidc_provider is not None and trust.namespace is not None

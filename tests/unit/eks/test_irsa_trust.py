@@ -77,3 +77,11 @@ def test_pod_identity_needs_emr_7_3() -> None:
         ValueError, match=r"release_label: got 'emr-7.2.0'; EMR on EKS with EKS Pod Identity needs emr-7.3.0"
     ):
         RuntimeRoleTrust.eks_pod_identity(release_label=ReleaseLabel.of("emr-7.2.0"))
+
+
+def test_pod_identity_role_has_a_literal_generated_name(template: Template) -> None:
+    """EMR's Pod Identity service-account names contain base36 of the role name, so it must be known at synth.
+    See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/setting-up-enable-IAM.html"""
+    (role,) = [r for k, r in template.find_resources("AWS::IAM::Role").items() if k.startswith("PodIdentity")]
+    name = role["Properties"]["RoleName"]
+    assert isinstance(name, str) and name.startswith("emr-eks-job-") and len(name) <= 64
