@@ -21,7 +21,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from emr_constructs._internal.validation import check_pattern, fail, is_token
-from emr_constructs.eks.namespace import LimitRange, ResourceQuota, namespace_manifest
+from emr_constructs.eks.namespace import LimitRange, ResourceQuota, check_quota_admits_spark, namespace_manifest
 from emr_constructs.iam.runtime_role import (
     EMR_EKS_START_JOB_RUN_COMPONENTS,
     JobRuntimeRole,
@@ -86,7 +86,10 @@ class EmrEksVirtualCluster(VirtualClusterBase):
 
     :param namespace: the Kubernetes namespace (created here as a manifest unless ``create_namespace=False``).
     :param name: Default: ``<stack name>-<construct id>``.
-    :param resource_quota: Default: none. :param limit_range: Default: none.
+    :param resource_quota: Default: none. A quota on requests comes with ``LimitRange.for_quota`` (default requests
+        for containers that declare none) unless ``limit_range`` is given; a quota on limits needs ``limit_range``
+        defaults for them (Spark sets no CPU limit by default).
+    :param limit_range: Default: none, or ``LimitRange.for_quota(resource_quota)`` with a quota.
     :param log_retention: of the driver/executor log group created here (KMS, RETAIN). Default: one year.
     """
 
@@ -114,6 +117,11 @@ class EmrEksVirtualCluster(VirtualClusterBase):
                 spec.validate()
         if not create_namespace and (resource_quota or limit_range):
             raise fail("create_namespace", False, "resource_quota and limit_range need create_namespace=True")
+        if resource_quota is not None:
+            check_quota_admits_spark(resource_quota, limit_range)
+            if limit_range is None:
+                default_limits = LimitRange.for_quota(resource_quota)
+                limit_range = None if default_limits.is_empty() else default_limits
         self.namespace = namespace
         self.cluster = cluster
         self.namespace_manifest: eks.KubernetesManifest | None = None
