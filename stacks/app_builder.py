@@ -22,7 +22,14 @@ def build_stacks(app: App, name: str, config: EnvironmentConfig) -> dict[str, ob
     env = Environment(account=config.account, region=config.region) if config.account else None
     removal = RemovalPolicy.DESTROY if config.removal_policy == "destroy" else RemovalPolicy.RETAIN
     prefix = f"{STACK_PREFIX}-{name}"
-    network = NetworkStack(app, f"{prefix}-Network", config=config.network, removal_policy=removal, env=env)
+    network = NetworkStack(
+        app,
+        f"{prefix}-Network",
+        config=config.network,
+        interface_endpoints=config.network_interface_endpoints(),
+        removal_policy=removal,
+        env=env,
+    )
     stacks: dict[str, object] = {"network": network}
     runtimes: list[tuple[str, str, Any, Any]] = [
         ("ec2", "Ec2", EmrEc2Stack, config.ec2),

@@ -21,6 +21,13 @@ from emr_constructs.storage.secure import RETENTION_BY_DAYS
 
 DEFAULT_ENVIRONMENT = "default"
 DEFAULT_INTERFACE_ENDPOINTS = ("elasticmapreduce", "sts", "kms", "logs", "monitoring", "glue")
+PRIVATE_EKS_CLUSTER_ENDPOINTS = ("ec2", "ecr.api", "ecr.dkr", "logs", "sts", "eks", "lambda")
+"""Interface endpoints a created EKS cluster needs in isolated subnets (``nat_gateways: 0``): EC2 (node names, VPC
+CNI), ECR api + dkr (images; layers come through the S3 gateway endpoint), CloudWatch Logs, STS (IRSA), EKS (the
+kubectl provider's DescribeCluster), and Lambda (CDK's custom-resource framework in the VPC invokes the kubectl
+handler). See: https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html"""
+POD_IDENTITY_ENDPOINTS = ("eks-auth",)
+"""EKS Pod Identity gets credentials from the EKS Auth API."""
 
 
 def _check_retention(value: int) -> int:
@@ -185,6 +192,34 @@ class EnvironmentConfig(_Model):
     ec2: Ec2Config = Ec2Config()
     serverless: ServerlessConfig = ServerlessConfig()
     eks: EksConfig = EksConfig()
+
+    def network_interface_endpoints(self) -> tuple[str, ...]:
+        """``network.interface_endpoints``, plus those a created EKS cluster needs when the private subnets are
+        isolated (``network.nat_gateways: 0``); nothing is added otherwise."""
+        endpoints = list(self.network.interface_endpoints)
+        eks = self.eks
+        if self.network.nat_gateways == 0 and eks.enabled and eks.create_cluster:
+            extra = PRIVATE_EKS_CLUSTER_ENDPOINTS
+            if eks.execution_role_trust == "pod_identity":
+                extra += POD_IDENTITY_ENDPOINTS
+            endpoints += [name for name in extra if name not in endpoints]
+        return tuple(endpoints)
+
+    @model_validator(mode="after")
+    def _karpenter_needs_egress(self) -> EnvironmentConfig:
+        eks = self.eks
+        if (
+            self.network.nat_gateways == 0
+            and eks.enabled
+            and eks.create_cluster
+            and eks.capacity_provider == "karpenter"
+        ):
+            raise ValueError(
+                "network.nat_gateways: 0 with eks.capacity_provider: karpenter: Karpenter's Helm chart and images come "
+                "from public.ecr.aws, which no VPC endpoint serves; set network.nat_gateways: 1 or "
+                "eks.capacity_provider: node_groups"
+            )
+        return self
 
     @model_validator(mode="after")
     def _account_and_region_together(self) -> EnvironmentConfig:

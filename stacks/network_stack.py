@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from aws_cdk import CfnOutput, RemovalPolicy, Stack, Tags
@@ -19,7 +20,12 @@ RESTRICT_DEFAULT_SG_PROVIDER_ID = "Custom::VpcRestrictDefaultSGCustomResourcePro
 
 class NetworkStack(Stack):
     """A VPC whose private subnets reach S3 through a gateway endpoint and EMR, STS, KMS, CloudWatch and Glue
-    through interface endpoints, so the platform needs one NAT gateway at most (zero: isolated subnets)."""
+    through interface endpoints, so the platform needs one NAT gateway at most (zero: isolated subnets).
+
+    :param interface_endpoints: Default: ``config.interface_endpoints``. The app passes
+        ``EnvironmentConfig.network_interface_endpoints()``, which adds what a created EKS cluster needs in isolated
+        subnets.
+    """
 
     def __init__(
         self,
@@ -27,6 +33,7 @@ class NetworkStack(Stack):
         construct_id: str,
         *,
         config: NetworkConfig,
+        interface_endpoints: Sequence[str] | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         **kwargs: Any,
     ) -> None:
@@ -68,7 +75,7 @@ class NetworkStack(Stack):
         )
         # The literal CIDR (not the VpcCidrBlock attribute) keeps the rule checkable at synth time.
         endpoints_sg.add_ingress_rule(ec2.Peer.ipv4(config.cidr), ec2.Port.tcp(443), "HTTPS from the VPC")
-        for name in config.interface_endpoints:
+        for name in config.interface_endpoints if interface_endpoints is None else interface_endpoints:
             self.vpc.add_interface_endpoint(
                 f"Endpoint-{name}",
                 service=ec2.InterfaceVpcEndpointAwsService(name),

@@ -92,3 +92,67 @@ def test_cdk_json_carries_exactly_the_recommended_feature_flags_of_the_installed
         recommended = json.load(member)
     flags = {k: v for k, v in json.loads((ROOT / "cdk.json").read_text())["context"].items() if k != "environments"}
     assert flags == recommended
+
+
+# EKS private clusters: without outbound internet access, nodes and pods reach AWS only through VPC endpoints.
+# https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html lists EC2 (the EKS optimized AMI names
+# the node through EC2), ECR api + dkr + the S3 gateway (image pulls), CloudWatch Logs (node and pod logs), STS
+# (IRSA), EKS Auth (Pod Identity) and EKS. The CDK kubectl provider's framework function, placed in the same
+# private subnets, invokes its handler through the Lambda API (https://github.com/aws/aws-cdk/issues/12608).
+PRIVATE_CLUSTER_ENDPOINTS = ("ec2", "ecr.api", "ecr.dkr", "logs", "sts", "eks", "lambda")
+NO_NAT_CREATED_CLUSTER = {
+    "network": {"nat_gateways": 0, "interface_endpoints": ["glue"]},
+    "eks": {"create_cluster": True},
+}
+
+
+def test_created_eks_cluster_without_nat_gets_the_private_cluster_endpoints() -> None:
+    _, config = load_config(cdk_context(env="x", environments={"x": NO_NAT_CREATED_CLUSTER}))
+    endpoints = config.network_interface_endpoints()
+    assert set(PRIVATE_CLUSTER_ENDPOINTS) <= set(endpoints)
+    assert endpoints[0] == "glue" and len(endpoints) == len(set(endpoints))
+    assert "eks-auth" not in endpoints  # IRSA (the default trust) needs STS, not EKS Auth
+
+
+def test_pod_identity_without_nat_also_gets_eks_auth() -> None:
+    environment = {**NO_NAT_CREATED_CLUSTER, "eks": {"create_cluster": True, "execution_role_trust": "pod_identity"}}
+    _, config = load_config(cdk_context(env="x", environments={"x": environment}))
+    assert "eks-auth" in config.network_interface_endpoints()
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"network": {"interface_endpoints": ["glue"]}, "eks": {"create_cluster": True}},  # a NAT gateway
+        {"network": {"nat_gateways": 0, "interface_endpoints": ["glue"]}},  # an imported cluster
+        {**NO_NAT_CREATED_CLUSTER, "eks": {"enabled": False, "create_cluster": True}},
+    ],
+)
+def test_no_extra_endpoints_unless_a_created_eks_cluster_has_no_nat(environment: dict) -> None:
+    _, config = load_config(cdk_context(env="x", environments={"x": environment}))
+    assert config.network_interface_endpoints() == ("glue",)
+
+
+def test_karpenter_without_nat_is_rejected_naming_both_keys() -> None:
+    """Karpenter's chart and images come from public.ecr.aws, which no VPC endpoint serves."""
+    environment = {"network": {"nat_gateways": 0}, "eks": {"create_cluster": True, "capacity_provider": "karpenter"}}
+    with pytest.raises(
+        ConfigError,
+        match=r"network\.nat_gateways.*eks\.capacity_provider|eks\.capacity_provider.*network\.nat_gateways",
+    ):
+        load_config(cdk_context(env="x", environments={"x": environment}))
+
+
+def test_network_template_has_the_private_cluster_endpoints(tmp_path: Path) -> None:
+    from tests.reference_app import synth_reference_app
+
+    environment = {**NO_NAT_CREATED_CLUSTER, "ec2": {"enabled": False}, "serverless": {"enabled": False}}
+    result = synth_reference_app(tmp_path, env="x", environments={"x": environment})
+    network = result.templates()["Emr-x-Network"]["Resources"]
+    endpoints = [r["Properties"] for r in network.values() if r["Type"] == "AWS::EC2::VPCEndpoint"]
+    interface = {e["ServiceName"]["Fn::Join"][1][-1] for e in endpoints if e["VpcEndpointType"] == "Interface"}
+    assert {f".{name}" for name in PRIVATE_CLUSTER_ENDPOINTS} <= interface
+    gateway = [e["ServiceName"]["Fn::Join"][1][-1] for e in endpoints if e.get("VpcEndpointType") == "Gateway"]
+    assert gateway == [".s3"]
+    assert all(e["PrivateDnsEnabled"] for e in endpoints if e["VpcEndpointType"] == "Interface")
+    assert not [r for r in network.values() if r["Type"] == "AWS::EC2::NatGateway"]
