@@ -199,7 +199,7 @@ class EnvironmentConfig(_Model):
         endpoints = list(self.network.interface_endpoints)
         eks = self.eks
         if self.network.nat_gateways == 0 and eks.enabled and eks.create_cluster:
-            extra = PRIVATE_EKS_CLUSTER_ENDPOINTS
+            extra: tuple[str, ...] = PRIVATE_EKS_CLUSTER_ENDPOINTS
             if eks.execution_role_trust == "pod_identity":
                 extra += POD_IDENTITY_ENDPOINTS
             endpoints += [name for name in extra if name not in endpoints]
