@@ -16,6 +16,7 @@ from emr_constructs.compliance.acknowledgments import Reason, acknowledge
 from emr_constructs.eks import EmrEksCluster, EmrEksVirtualCluster, ResourceQuota
 from emr_constructs.eks.karpenter import KarpenterOptions
 from emr_constructs.eks.pod_templates import PodTemplates
+from emr_constructs.eks.scheduling import CapacityProvider
 from emr_constructs.monitoring.eks_monitoring import EmrEksMonitoring
 from emr_constructs.storage import retention_days
 from stacks.config import EksConfig
@@ -77,9 +78,12 @@ class EmrEksStack(Stack):
         role.grant_read_write(data, DATA_PREFIXES["curated"])
         role.grant_log_write(storage.logs.bucket, "emr-eks-logs/")
         role.grant_log_group_write(virtual_cluster.log_group.log_group)
+        # The pods select the On-Demand/Spot label of the nodes' provisioner (an imported cluster says which in config).
+        karpenter = config.capacity_provider == "karpenter"
         templates = PodTemplates(
-            self, "PodTemplates", bucket=data, prefix=DATA_PREFIXES["pod_templates"], removal_policy=removal_policy
-        )
+            self, "PodTemplates", bucket=data, prefix=DATA_PREFIXES["pod_templates"], removal_policy=removal_policy,
+            capacity_provider=CapacityProvider.KARPENTER if karpenter else CapacityProvider.MANAGED_NODE_GROUPS,
+        )  # fmt: skip
         topic = alarm_topic(self, key=storage.key, email=config.alarm_email)
         storage.key.grant(iam.ServicePrincipal("events.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey")
         monitoring = EmrEksMonitoring(

@@ -123,10 +123,11 @@ class Reason(Enum):
         ("AwsSolutions-IAM4",),
     )
     KARPENTER_CONTROLLER = (
-        "Karpenter's documented controller permissions: EC2 Describe calls and pricing:GetProducts have no resource-"
-        "level permissions; RunInstances/CreateFleet/CreateLaunchTemplate are limited to this Region, terminations to "
-        "instances tagged as owned by this cluster, instance profiles are created by name at launch time and the AMI "
-        "lookup reads public SSM parameters under aws/service/",
+        "Karpenter's reference controller policy: EC2 Describe calls (this Region only) and pricing:GetProducts have "
+        "no resource-level permissions; launches read any AMI, snapshot, subnet, security group or capacity "
+        "reservation of this Region and create only resources requested with this cluster's tags; tagging, "
+        "termination and instance-profile changes need those tags on resources whose ids and names Karpenter "
+        "generates; the AMI lookup reads public SSM parameters under aws/service/",
         ("AwsSolutions-IAM5",),
     )
     KARPENTER_INTERRUPTION_QUEUE = (
@@ -166,6 +167,22 @@ class Reason(Enum):
             "HIPAA.Security-VPCNoUnrestrictedRouteToIGW",
             "NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW",
             "PCI.DSS.321-VPCNoUnrestrictedRouteToIGW",
+        ),
+    )
+    TLS_CERTIFICATE_FUNCTION = (
+        "The function that writes the self-signed in-transit certificate runs only when CloudFormation creates, "
+        "updates or deletes its custom resource, which reports any failure to CloudFormation (a DLQ would hold no "
+        "retry); it reaches only S3 and the CloudFormation response URL, so it needs no VPC; Lambda only lets a "
+        "function reserve concurrency while 100 stay unreserved in the account, which would fail the first deploy on "
+        "new accounts with a reduced concurrency quota",
+        (
+            "HIPAA.Security-LambdaConcurrency",
+            "HIPAA.Security-LambdaDLQ",
+            "HIPAA.Security-LambdaInsideVPC",
+            "NIST.800.53.R5-LambdaConcurrency",
+            "NIST.800.53.R5-LambdaDLQ",
+            "NIST.800.53.R5-LambdaInsideVPC",
+            "PCI.DSS.321-LambdaInsideVPC",
         ),
     )
 

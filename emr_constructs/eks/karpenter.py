@@ -2,7 +2,10 @@
 
 The controller runs on the system node group with an EKS Pod Identity role; it launches Graviton nodes from two
 NodePools (``spark-driver``: On-Demand; ``spark-executor``: Spot, tainted) and handles Spot interruptions from an
-SQS queue fed by EventBridge.
+SQS queue fed by EventBridge. The controller policy follows Karpenter's reference policy for the pinned version
+(https://karpenter.sh/docs/reference/cloudformation/): it launches, tags and terminates only what carries this
+cluster's tags (``kubernetes.io/cluster/<name>: owned``, ``karpenter.sh/nodepool``) and manages only instance profiles
+tagged for this cluster and Region.
 See: https://karpenter.sh/docs/getting-started/getting-started-with-karpenter/
 """
 
@@ -11,16 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import jsii
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from emr_constructs._internal.validation import check_pattern, fail
+from emr_constructs._internal.validation import check_pattern, fail, is_token
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
+from emr_constructs.eks.scheduling import ROLE_LABEL, SPOT_TAINT_EFFECT, SPOT_TAINT_KEY, SPOT_TAINT_VALUE
 from emr_constructs.iam.policies import RolePolicy
 
 DEFAULT_KARPENTER_VERSION = "1.6.3"
@@ -36,24 +40,42 @@ INTERRUPTION_EVENTS = {
 @dataclass(frozen=True, kw_only=True)
 class KarpenterOptions:
     """:param version: Karpenter Helm chart version. :param instance_families: Graviton families NodePools may use.
-    :param executor_cpu_limit: the most vCPU the executor NodePool may run. Default: 256."""
+    :param executor_cpu_limit: the most vCPU the executor NodePool may run. Default: 256.
+    :param controller_replicas: Default: one per always-running system node, at most two (the chart's default; it
+        places one replica per node)."""
 
     version: str = DEFAULT_KARPENTER_VERSION
     instance_families: tuple[str, ...] = field(default=("m7g", "m6g", "r7g", "r6g", "c7g"))
     driver_cpu_limit: int = 32
     executor_cpu_limit: int = 256
+    controller_replicas: int | None = None
 
     def validate(self) -> None:
         check_pattern("karpenter.version", self.version, r"\d+\.\d+\.\d+", "a chart version such as '1.6.3'")
         if not self.instance_families:
             raise fail("karpenter.instance_families", [], "name at least one instance family")
-        for limit in ("driver_cpu_limit", "executor_cpu_limit"):
-            if getattr(self, limit) < 1:
+        for limit in ("driver_cpu_limit", "executor_cpu_limit", "controller_replicas"):
+            if getattr(self, limit) is not None and getattr(self, limit) < 1:
                 raise fail(f"karpenter.{limit}", getattr(self, limit), "must be at least 1")
 
 
+@jsii.implements(events.IRuleTarget)
+class _QueueTarget:
+    """The queue as a rule target, without ``aws_events_targets.SqsQueue``'s own (broader) queue policy statements."""
+
+    def __init__(self, queue: sqs.IQueue) -> None:
+        self._queue = queue
+
+    def bind(self, _rule: Any, _id: str | None = None) -> events.RuleTargetConfig:
+        return events.RuleTargetConfig(arn=self._queue.queue_arn)
+
+
 class Karpenter(Construct):
-    """Installs Karpenter on ``cluster`` with an EC2NodeClass and the Spark NodePools."""
+    """Installs Karpenter on ``cluster`` with an EC2NodeClass and the Spark NodePools.
+
+    ``cluster`` must have a literal name (``EmrEksCluster`` gives it one): the controller policy names the cluster in
+    IAM tag-condition keys.
+    """
 
     def __init__(
         self,
@@ -63,10 +85,17 @@ class Karpenter(Construct):
         cluster: eks.Cluster,
         options: KarpenterOptions,
         subnet_ids: list[str],
+        controller_replicas: int = 2,
     ) -> None:
         super().__init__(scope, construct_id)
         options.validate()
         stack = Stack.of(self)
+        cfn_cluster = cluster.node.default_child
+        name = cfn_cluster.name if isinstance(cfn_cluster, eks.CfnCluster) else None
+        if name is None or is_token(name):
+            raise fail("cluster", name, "must be created with a literal cluster_name: Karpenter's controller policy "
+                       "names the cluster in IAM tag-condition keys")  # fmt: skip
+        self.cluster_name = name
         node_policies = ("AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly")
         self.node_role = iam.Role(
             self,
@@ -86,9 +115,18 @@ class Karpenter(Construct):
         self.queue = sqs.Queue(self, "Interruptions", retention_period=Duration.minutes(5),
                                encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True)  # fmt: skip
         acknowledge(self.queue, Reason.KARPENTER_INTERRUPTION_QUEUE)
-        for name, (source, detail_type) in INTERRUPTION_EVENTS.items():
-            events.Rule(self, name, event_pattern=events.EventPattern(source=[source], detail_type=[detail_type]),
-                        targets=[targets.SqsQueue(self.queue)])  # fmt: skip
+        rules = [
+            events.Rule(self, rule_id, event_pattern=events.EventPattern(source=[source], detail_type=[detail_type]),
+                        targets=[_QueueTarget(self.queue)])
+            for rule_id, (source, detail_type) in INTERRUPTION_EVENTS.items()
+        ]  # fmt: skip
+        # EventBridge delivers to SQS through the queue policy; only this stack's rules, in this account.
+        # See: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions
+        self.queue.add_to_resource_policy(iam.PolicyStatement(
+            principals=[iam.ServicePrincipal("events.amazonaws.com")], actions=["sqs:SendMessage"],
+            resources=[self.queue.queue_arn],
+            conditions={"ArnEquals": {"aws:SourceArn": [r.rule_arn for r in rules]},
+                        "StringEquals": {"aws:SourceAccount": stack.account}}))  # fmt: skip
 
         self.controller_role = iam.Role(
             self, "ControllerRole", assumed_by=iam.ServicePrincipal("pods.eks.amazonaws.com")
@@ -97,18 +135,21 @@ class Karpenter(Construct):
         self.controller_role.assume_role_policy.add_statements(
             iam.PolicyStatement(principals=[iam.ServicePrincipal("pods.eks.amazonaws.com")], actions=["sts:TagSession"])
         )
-        policy = RolePolicy(self, "ControllerPolicy", role=self.controller_role, description="Karpenter controller")
-        policy.add_statements(*self._controller_statements(stack, cluster))
-        assert policy.policy is not None
-        acknowledge(policy.policy, Reason.KARPENTER_CONTROLLER)
+        # Two policies: the cluster name appears in many condition keys, and a managed policy holds 6,144 characters.
+        ec2_statements, iam_statements = self._controller_statements(stack, cluster, name)
+        for policy_id, statements in (("ControllerPolicy", ec2_statements), ("ControllerIamPolicy", iam_statements)):
+            policy = RolePolicy(self, policy_id, role=self.controller_role, description="Karpenter controller")
+            policy.add_statements(*statements)
+            assert policy.policy is not None
+            acknowledge(policy.policy, Reason.KARPENTER_CONTROLLER)
         association = eks.CfnPodIdentityAssociation(
             self, "PodIdentity", cluster_name=cluster.cluster_name, namespace=KARPENTER_NAMESPACE,
             service_account="karpenter", role_arn=self.controller_role.role_arn)  # fmt: skip
         chart = cluster.add_helm_chart(
             "Chart", chart="karpenter", repository="oci://public.ecr.aws/karpenter/karpenter",
             version=options.version, namespace=KARPENTER_NAMESPACE, wait=True,
-            values={"settings": {"clusterName": cluster.cluster_name, "interruptionQueue": self.queue.queue_name},
-                    "nodeSelector": {"emr-constructs.io/role": "system"}},
+            values={"settings": {"clusterName": name, "interruptionQueue": self.queue.queue_name},
+                    "nodeSelector": {ROLE_LABEL: "system"}, "replicas": controller_replicas},
         )  # fmt: skip
         chart.node.add_dependency(association)
         pools = cluster.add_manifest(
@@ -116,40 +157,81 @@ class Karpenter(Construct):
         )
         pools.node.add_dependency(chart)
 
-    def _controller_statements(self, stack: Stack, cluster: eks.Cluster) -> list[iam.PolicyStatement]:
-        # Karpenter tags the instances it launches with eks:eks-cluster-name (a literal key, unlike the cluster tag).
-        tag_condition = {"StringEquals": {"aws:ResourceTag/eks:eks-cluster-name": cluster.cluster_name}}
-        describe = ["ec2:DescribeAvailabilityZones", "ec2:DescribeImages", "ec2:DescribeInstances",
+    def _controller_statements(
+        self, stack: Stack, cluster: eks.Cluster, name: str
+    ) -> tuple[list[iam.PolicyStatement], list[iam.PolicyStatement]]:
+        """Karpenter's reference controller policy (see the module docstring), statement by statement: the EC2, SSM,
+        pricing, SQS and EKS part, and the IAM (node role, instance profiles) part."""
+        region = stack.region
+
+        def ec2(resource: str, account: str | None = None) -> str:
+            return stack.format_arn(service="ec2", account=account, resource=resource, resource_name="*")
+
+        created = [ec2(r) for r in ("fleet", "instance", "volume", "network-interface", "launch-template",
+                                    "spot-instances-request")]  # fmt: skip
+        cluster_tag = f"kubernetes.io/cluster/{name}"
+        owned = {f"aws:ResourceTag/{cluster_tag}": "owned"}
+        requested = {f"aws:RequestTag/{cluster_tag}": "owned", "aws:RequestTag/eks:eks-cluster-name": name}
+        of_node_pool = {"StringLike": {"aws:ResourceTag/karpenter.sh/nodepool": "*"}}
+        for_node_pool = {"StringLike": {"aws:RequestTag/karpenter.sh/nodepool": "*"}}
+        in_region = {"aws:ResourceTag/topology.kubernetes.io/region": region}
+        to_region = {**requested, "aws:RequestTag/topology.kubernetes.io/region": region}
+        node_class = "karpenter.k8s.aws/ec2nodeclass"
+        profiles = [stack.format_arn(service="iam", region="", resource="instance-profile", resource_name="*")]
+        describe = ["ec2:DescribeCapacityReservations", "ec2:DescribeImages", "ec2:DescribeInstances",
                     "ec2:DescribeInstanceTypeOfferings", "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplates",
                     "ec2:DescribeSecurityGroups", "ec2:DescribeSpotPriceHistory", "ec2:DescribeSubnets"]  # fmt: skip
-        return [
-            iam.PolicyStatement(  # Describe/Get calls do not support resource-level permissions
-                actions=[*describe, "pricing:GetProducts"],
-                resources=["*"],
-            ),
-            iam.PolicyStatement(
-                actions=["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateTags"],
-                resources=["*"],
-                conditions={"StringEquals": {"aws:RequestedRegion": stack.region}},
-            ),
-            iam.PolicyStatement(
-                actions=["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"],
-                resources=["*"],
-                conditions=tag_condition,
-            ),
-            iam.PolicyStatement(actions=["iam:PassRole"], resources=[self.node_role.role_arn],
-                                conditions={"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}),
-            iam.PolicyStatement(actions=["iam:CreateInstanceProfile", "iam:TagInstanceProfile",
-                                         "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile",
-                                         "iam:DeleteInstanceProfile", "iam:GetInstanceProfile"],
-                                resources=[stack.format_arn(service="iam", region="", resource="instance-profile",
-                                                            resource_name="*")]),
-            iam.PolicyStatement(actions=["ssm:GetParameter"], resources=[stack.format_arn(
+        launch = ["ec2:RunInstances", "ec2:CreateFleet"]
+        create_actions = ["RunInstances", "CreateFleet", "CreateLaunchTemplate"]
+        retag_keys = ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"]
+        profile_changes = ["iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile",
+                           "iam:DeleteInstanceProfile"]  # fmt: skip
+        statement = iam.PolicyStatement
+        ec2_part = [
+            # Launch inputs: AMIs and snapshots; subnets, security groups and reservations (also shared ones).
+            statement(actions=launch, resources=[ec2("image", ""), ec2("snapshot", ""), ec2("security-group", "*"),
+                                                 ec2("subnet", "*"), ec2("capacity-reservation", "*")]),
+            statement(actions=launch, resources=[ec2("launch-template")],
+                      conditions={"StringEquals": owned, **of_node_pool}),
+            # What a launch creates must be requested with the cluster's tags.
+            statement(actions=[*launch, "ec2:CreateLaunchTemplate"],
+                      resources=[*created, ec2("capacity-reservation", "*")],
+                      conditions={"StringEquals": requested, **for_node_pool}),
+            statement(actions=["ec2:CreateTags"], resources=created,
+                      conditions={"StringEquals": {**requested, "ec2:CreateAction": create_actions}, **for_node_pool}),
+            statement(actions=["ec2:CreateTags"], resources=[ec2("instance")],
+                      conditions={"StringEquals": owned, **of_node_pool,
+                                  "StringEqualsIfExists": {"aws:RequestTag/eks:eks-cluster-name": name},
+                                  "ForAllValues:StringEquals": {"aws:TagKeys": retag_keys}}),
+            statement(actions=["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"],
+                      resources=[ec2("instance"), ec2("launch-template")],
+                      conditions={"StringEquals": owned, **of_node_pool}),
+            # Describe and pricing calls do not support resource-level permissions.
+            statement(actions=describe, resources=["*"],
+                      conditions={"StringEquals": {"aws:RequestedRegion": region}}),
+            statement(actions=["pricing:GetProducts"], resources=["*"]),
+            statement(actions=["ssm:GetParameter"], resources=[stack.format_arn(
                 service="ssm", account="", resource="parameter", resource_name="aws/service/*")]),
-            iam.PolicyStatement(actions=["eks:DescribeCluster"], resources=[cluster.cluster_arn]),
-            iam.PolicyStatement(actions=["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
-                                resources=[self.queue.queue_arn]),
+            statement(actions=["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
+                      resources=[self.queue.queue_arn]),
+            statement(actions=["eks:DescribeCluster"], resources=[cluster.cluster_arn]),
         ]  # fmt: skip
+        iam_part = [
+            statement(actions=["iam:PassRole"], resources=[self.node_role.role_arn], conditions={
+                "StringEquals": {"iam:PassedToService": ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"]}}),
+            # Instance profiles Karpenter creates for the EC2NodeClass, tagged for this cluster and Region.
+            statement(actions=["iam:CreateInstanceProfile"], resources=profiles,
+                      conditions={"StringEquals": to_region, "StringLike": {f"aws:RequestTag/{node_class}": "*"}}),
+            statement(actions=["iam:TagInstanceProfile"], resources=profiles,
+                      conditions={"StringEquals": {**owned, **in_region, **to_region},
+                                  "StringLike": {f"aws:ResourceTag/{node_class}": "*",
+                                                 f"aws:RequestTag/{node_class}": "*"}}),
+            statement(actions=profile_changes, resources=profiles,
+                      conditions={"StringEquals": {**owned, **in_region},
+                                  "StringLike": {f"aws:ResourceTag/{node_class}": "*"}}),
+            statement(actions=["iam:GetInstanceProfile"], resources=profiles),
+        ]  # fmt: skip
+        return ec2_part, iam_part
 
     def manifests(
         self, subnet_ids: list[str], security_group_id: str, options: KarpenterOptions
@@ -174,7 +256,7 @@ class Karpenter(Construct):
 
         def pool(name: str, capacity: str, cpu: int, taints: list[dict[str, str]]) -> dict[str, Any]:
             template: dict[str, Any] = {
-                "metadata": {"labels": {"emr-constructs.io/role": name}},
+                "metadata": {"labels": {ROLE_LABEL: name}},
                 "spec": {
                     "nodeClassRef": {"group": "karpenter.k8s.aws", "kind": "EC2NodeClass", "name": "emr-spark"},
                     "requirements": [*requirements,
@@ -191,7 +273,7 @@ class Karpenter(Construct):
                          "disruption": {"consolidationPolicy": "WhenEmptyOrUnderutilized", "consolidateAfter": "1m"}},
             }  # fmt: skip
 
-        spot_taint = [{"key": "emr-constructs.io/spot", "value": "true", "effect": "NoSchedule"}]
+        spot_taint = [{"key": SPOT_TAINT_KEY, "value": SPOT_TAINT_VALUE, "effect": SPOT_TAINT_EFFECT}]
         return [
             node_class,
             pool("driver", "on-demand", options.driver_cpu_limit, []),

@@ -1,7 +1,8 @@
 """Driver and executor pod templates, uploaded to an artifacts bucket and referenced by job submission.
 
-Drivers stay On-Demand (``eks.amazonaws.com/capacityType: ON_DEMAND``, the label EKS puts on managed nodes) and
-executors go to Spot nodes, tolerating the taint ``EmrEksCluster`` puts on them.
+Drivers stay On-Demand and executors go to Spot nodes, tolerating the taint ``EmrEksCluster`` puts on them. The
+On-Demand/Spot label depends on the capacity provider: ``eks.amazonaws.com/capacityType`` on managed node group nodes,
+``karpenter.sh/capacity-type`` on Karpenter nodes (see ``scheduling.CapacityProvider``).
 See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/pod-templates.html
 """
 
@@ -17,29 +18,26 @@ from constructs import Construct
 
 from emr_constructs._internal.validation import fail
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
-from emr_constructs.eks.cluster import SPOT_TAINT
+from emr_constructs.eks.scheduling import CapacityProvider, spot_toleration
 from emr_constructs.storage.secure import SecureLogGroup
 
-ARCH_LABEL = "kubernetes.io/arch"
-CAPACITY_LABEL = "eks.amazonaws.com/capacityType"
+DEFAULT_CAPACITY_PROVIDER = CapacityProvider.MANAGED_NODE_GROUPS
 
 
-def driver_template(architecture: str = "arm64") -> dict[str, Any]:
-    return {"apiVersion": "v1", "kind": "Pod",
-            "spec": {"nodeSelector": {CAPACITY_LABEL: "ON_DEMAND", ARCH_LABEL: architecture}}}  # fmt: skip
+def driver_template(
+    architecture: str = "arm64", capacity_provider: CapacityProvider = DEFAULT_CAPACITY_PROVIDER
+) -> dict[str, Any]:
+    """A driver pod on an On-Demand node of ``architecture``."""
+    selector = capacity_provider.node_selector(spot=False, architecture=architecture)
+    return {"apiVersion": "v1", "kind": "Pod", "spec": {"nodeSelector": selector}}
 
 
-def executor_template(architecture: str = "arm64") -> dict[str, Any]:
-    return {
-        "apiVersion": "v1",
-        "kind": "Pod",
-        "spec": {
-            "nodeSelector": {CAPACITY_LABEL: "SPOT", ARCH_LABEL: architecture},
-            "tolerations": [
-                {"key": SPOT_TAINT.key, "operator": "Equal", "value": SPOT_TAINT.value, "effect": "NoSchedule"}
-            ],
-        },
-    }
+def executor_template(
+    architecture: str = "arm64", capacity_provider: CapacityProvider = DEFAULT_CAPACITY_PROVIDER
+) -> dict[str, Any]:
+    """An executor pod on a Spot node of ``architecture``, tolerating the Spot taint."""
+    selector = capacity_provider.node_selector(spot=True, architecture=architecture)
+    return {"apiVersion": "v1", "kind": "Pod", "spec": {"nodeSelector": selector, "tolerations": [spot_toleration()]}}
 
 
 class PodTemplates(Construct):
@@ -48,6 +46,9 @@ class PodTemplates(Construct):
     ``driver_template_uri`` / ``executor_template_uri`` go to ``spark.kubernetes.driver.podTemplateFile`` /
     ``spark.kubernetes.executor.podTemplateFile``; grant the execution role read access to ``prefix``.
     :param architecture: node architecture the pods select. Default: arm64 (Graviton).
+    :param capacity_provider: what starts the cluster's nodes, which decides the On-Demand/Spot label the pods select.
+        Default: ``CapacityProvider.MANAGED_NODE_GROUPS``; pass ``EmrEksCluster.capacity_provider`` for a created
+        cluster (``CapacityProvider.KARPENTER`` when it runs Karpenter).
     """
 
     def __init__(
@@ -58,6 +59,7 @@ class PodTemplates(Construct):
         bucket: s3.IBucket,
         prefix: str = "pod-templates/",
         architecture: str = "arm64",
+        capacity_provider: CapacityProvider = DEFAULT_CAPACITY_PROVIDER,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -67,6 +69,8 @@ class PodTemplates(Construct):
             raise fail("prefix", prefix, "must end with '/'")
         self.bucket = bucket
         self.prefix = prefix
+        self.driver_template = driver_template(architecture, capacity_provider)
+        self.executor_template = executor_template(architecture, capacity_provider)
         # JSON is valid YAML; no YAML library needed.
         self.deployment = s3deploy.BucketDeployment(
             self,
@@ -74,8 +78,8 @@ class PodTemplates(Construct):
             destination_bucket=bucket,
             destination_key_prefix=prefix,
             sources=[
-                s3deploy.Source.data("driver.yaml", json.dumps(driver_template(architecture), indent=2)),
-                s3deploy.Source.data("executor.yaml", json.dumps(executor_template(architecture), indent=2)),
+                s3deploy.Source.data("driver.yaml", json.dumps(self.driver_template, indent=2)),
+                s3deploy.Source.data("executor.yaml", json.dumps(self.executor_template, indent=2)),
             ],
             prune=False,
             retain_on_delete=removal_policy is RemovalPolicy.RETAIN,
