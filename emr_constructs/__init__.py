@@ -20,6 +20,7 @@ _EXPORTS: dict[str, str] = {
     "AtRestEncryption": "emr_constructs.cluster",
     "BootstrapAction": "emr_constructs.cluster",
     "CapacityAllocationType": "emr_constructs.monitoring",
+    "CapacityProvider": "emr_constructs.eks.scheduling",
     "Classification": "emr_constructs.cluster",
     "ClusterBase": "emr_constructs.cluster",
     "ClusterCapacity": "emr_constructs.cluster",
@@ -38,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "EmrInstanceRole": "emr_constructs.iam",
     "EmrSecurityConfiguration": "emr_constructs.cluster",
     "EmrSecurityGroups": "emr_constructs.cluster",
+    "EmrTlsCertificate": "emr_constructs.cluster",
     "EmrServerlessApplication": "emr_constructs.serverless",
     "EmrServerlessMonitoring": "emr_constructs.monitoring",
     "EmrServiceRole": "emr_constructs.iam",
@@ -99,6 +101,7 @@ if TYPE_CHECKING:
         EmrCluster,
         EmrSecurityConfiguration,
         EmrSecurityGroups,
+        EmrTlsCertificate,
         InstanceFleet,
         InstanceGroup,
         InTransitEncryption,
@@ -121,6 +124,7 @@ if TYPE_CHECKING:
         ResourceQuota,
     )
     from emr_constructs.eks.pod_templates import PodTemplates
+    from emr_constructs.eks.scheduling import CapacityProvider
     from emr_constructs.iam import EmrInstanceRole, EmrServiceRole, JobRuntimeRole, RuntimeRoleTrust
     from emr_constructs.monitoring import (
         CapacityAllocationType,
@@ -155,6 +159,7 @@ __all__ = [
     "AtRestEncryption",
     "BootstrapAction",
     "CapacityAllocationType",
+    "CapacityProvider",
     "Classification",
     "ClusterBase",
     "ClusterCapacity",
@@ -176,6 +181,7 @@ __all__ = [
     "EmrServerlessApplication",
     "EmrServerlessMonitoring",
     "EmrServiceRole",
+    "EmrTlsCertificate",
     "EncryptionKey",
     "InTransitEncryption",
     "InitialCapacity",
