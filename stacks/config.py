@@ -7,6 +7,7 @@ Unknown keys and bad values fail with one error per problem, each naming its key
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -21,6 +22,8 @@ from emr_constructs.storage.secure import RETENTION_BY_DAYS
 
 DEFAULT_ENVIRONMENT = "default"
 DEFAULT_INTERFACE_ENDPOINTS = ("elasticmapreduce", "sts", "kms", "logs", "monitoring", "glue")
+EC2_JOB_DATA_PREFIXES = ("raw/", "curated/", "artifacts/")
+"""The data bucket prefixes that the EMR on EC2 stack's job runtime role reads."""
 PRIVATE_EKS_CLUSTER_ENDPOINTS = ("ec2", "ecr.api", "ecr.dkr", "logs", "sts", "eks", "lambda")
 """Interface endpoints a created EKS cluster needs in isolated subnets (``nat_gateways: 0``): EC2 (node names, VPC
 CNI), ECR api + dkr (images; layers come through the S3 gateway endpoint), CloudWatch Logs, STS (IRSA), EKS (the
@@ -78,15 +81,30 @@ class Ec2Config(_Model):
     managed_scaling: ManagedScalingConfig = ManagedScalingConfig()
     glue_data_catalog: bool = True
     iceberg: bool = True
-    tls_certificate_key: str = "artifacts/tls/emr-certificates.zip"
+    tls_certificate_key: str = "tls/emr-certificates.zip"
+    """Where the stack writes a self-signed certificate zip in the data bucket, outside the job data prefixes."""
+    tls_certificate_validity_days: int = Field(default=730, ge=1, le=3650)
+    """Validity of the generated self-signed certificate."""
     tls_certificate_s3_uri: str | None = None
-    """An existing ``s3://bucket/key.zip`` of PEM certificates; overrides ``tls_certificate_key`` (data bucket)."""
+    """An existing ``s3://bucket/key.zip`` of PEM certificates (e.g. issued by your CA); nothing is generated then."""
     alarm_email: str | None = None
 
     @field_validator("release_label")
     @classmethod
     def _release(cls, value: str) -> str:
         ReleaseLabel.of(value).require_ec2()
+        return value
+
+    @field_validator("tls_certificate_key")
+    @classmethod
+    def _certificate_key(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9!_.'()-]+(/[A-Za-z0-9!_.'()-]+)*\.zip", value):
+            raise ValueError(f"got {value!r}; must be an object key ending in .zip, e.g. tls/emr-certificates.zip")
+        if value.startswith(EC2_JOB_DATA_PREFIXES):
+            raise ValueError(
+                f"got {value!r}; must not be under a job data prefix ({', '.join(EC2_JOB_DATA_PREFIXES)}) that the "
+                "job runtime role reads: the zip holds the cluster's TLS private key"
+            )
         return value
 
     @field_validator("tls_certificate_s3_uri")

@@ -16,6 +16,7 @@ from emr_constructs import (
     EmrCluster,
     EmrClusterMonitoring,
     EmrSecurityConfiguration,
+    EmrTlsCertificate,
     InTransitEncryption,
     ManagedScaling,
     ReleaseLabel,
@@ -33,7 +34,8 @@ class EmrEc2Stack(Stack):
 
     At-rest (S3, local disk, EBS) and in-transit encryption, IMDSv2, job-centric runtime roles, Glue Data Catalog and
     Iceberg, Graviton fleets with Spot task capacity, managed scaling and idle auto-termination. The TLS certificate
-    zip is read from ``tls_certificate_s3_uri`` (an existing object) or ``s3://<DataBucket>/<tls_certificate_key>``.
+    zip is read from ``tls_certificate_s3_uri`` (an existing object, e.g. issued by your CA) or, by default, generated
+    self-signed during the deployment at ``s3://<DataBucket>/<tls_certificate_key>`` before the cluster is created.
     """
 
     def __init__(
@@ -54,17 +56,28 @@ class EmrEc2Stack(Stack):
             self, description="EMR platform data, logs and alarms", removal_policy=removal_policy
         )
         key, logs, data = storage.key, storage.logs, storage.data
+        certificate: EmrTlsCertificate | None = None
         if config.tls_certificate_s3_uri:
             bucket_name, certificate_key = config.tls_certificate_s3_uri.removeprefix("s3://").split("/", 1)
             certificate_bucket = s3.Bucket.from_bucket_name(self, "CertificateBucket", bucket_name)
+            in_transit = InTransitEncryption(certificate_s3_uri=config.tls_certificate_s3_uri)
         else:
+            # A clean account has no certificate yet: generate a self-signed one before the cluster is created.
+            certificate = EmrTlsCertificate(
+                self,
+                "TlsCertificate",
+                bucket=data.bucket,
+                object_key=config.tls_certificate_key,
+                validity=Duration.days(config.tls_certificate_validity_days),
+                removal_policy=removal_policy,
+            )
             certificate_bucket, certificate_key = data.bucket, config.tls_certificate_key
-        certificate_uri = f"s3://{certificate_bucket.bucket_name}/{certificate_key}"
+            in_transit = certificate.in_transit_encryption()
         security = EmrSecurityConfiguration(
             self,
             "SecurityConfiguration",
             at_rest=AtRestEncryption(key=key),
-            in_transit=InTransitEncryption(certificate_s3_uri=certificate_uri),
+            in_transit=in_transit,
             runtime_roles=RuntimeRoleAuthorization(propagate_source_identity=True),
             imdsv2=True,
         )
@@ -95,10 +108,12 @@ class EmrEc2Stack(Stack):
             removal_policy=removal_policy,
         )
         acknowledge(self.cluster.node.default_child, Reason.EMR_KERBEROS_OPTIONAL)  # type: ignore[arg-type]
-        # Nodes read bootstrap scripts and the TLS certificates; job data is only for the runtime role.
+        if certificate is not None:  # EMR copies the zip to the nodes at launch: it must exist before the cluster
+            self.cluster.node.default_child.node.add_dependency(certificate.custom_resource)  # type: ignore[union-attr]
+        # Nodes read bootstrap scripts and the TLS certificates; job data is only for the runtime role, which never
+        # reads the certificate prefix (the zip holds the cluster's TLS private key).
         self.cluster.grant_data_read(data.bucket, [DATA_PREFIXES["artifacts"]])
-        if certificate_bucket is not data.bucket:
-            self.cluster.grant_data_read(certificate_bucket, [certificate_key])
+        self.cluster.grant_data_read(certificate_bucket, [certificate_key])
 
         self.runtime_role = self.cluster.add_runtime_role("SparkJobRole", description="Spark jobs on the EMR cluster")
         self.runtime_role.grant_read(data.bucket, DATA_PREFIXES["raw"])
@@ -118,7 +133,7 @@ class EmrEc2Stack(Stack):
         CfnOutput(self, "LogBucket", value=logs.bucket_name)
         CfnOutput(self, "LogUri", value=self.cluster.log_uri)
         CfnOutput(self, "DataBucket", value=data.bucket_name)
-        CfnOutput(self, "TlsCertificateUri", value=certificate_uri)
+        CfnOutput(self, "TlsCertificateUri", value=in_transit.certificate_s3_uri)
         CfnOutput(self, "RuntimeRoleArn", value=self.runtime_role.role_arn)
         CfnOutput(self, "DashboardName", value=monitoring.dashboard_name)
         CfnOutput(self, "AlarmTopicArn", value=topic.topic_arn)

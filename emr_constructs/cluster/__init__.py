@@ -1,4 +1,4 @@
-"""EMR on EC2: ``EmrCluster`` and its capacity, steps, security configuration and networking."""
+"""EMR on EC2: ``EmrCluster`` and its capacity, steps, security configuration, TLS certificate and networking."""
 
 from emr_constructs.cluster.applications import Application, Classification, Configuration
 from emr_constructs.cluster.base import ClusterBase
@@ -22,6 +22,7 @@ from emr_constructs.cluster.security_configuration import (
     RuntimeRoleAuthorization,
 )
 from emr_constructs.cluster.steps import ActionOnFailure, BootstrapAction, DeployMode, Step
+from emr_constructs.cluster.tls import EmrTlsCertificate
 
 __all__ = [
     "ActionOnFailure",
@@ -37,6 +38,7 @@ __all__ = [
     "EmrCluster",
     "EmrSecurityConfiguration",
     "EmrSecurityGroups",
+    "EmrTlsCertificate",
     "InTransitEncryption",
     "InstanceFleet",
     "InstanceGroup",

@@ -15,7 +15,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from emr_constructs._internal.validation import check_range, check_s3_uri
+from emr_constructs._internal.validation import check_range, check_s3_uri, fail, is_token
 
 DEFAULT_TICKET_LIFETIME_HOURS = 24
 DEFAULT_KERBEROS_REALM = "EC2.INTERNAL"
@@ -34,6 +34,12 @@ class AtRestEncryption:
 @dataclass(frozen=True, kw_only=True)
 class InTransitEncryption:
     """TLS between nodes, using a zip of PEM certificates at ``certificate_s3_uri``.
+
+    The zip holds ``privateKey.pem``, ``certificateChain.pem`` and, unless a CA that Java trusts by default signed
+    the certificate, ``trustedCertificates.pem``. EMR copies it to every node when a cluster launches: the object must
+    exist before the cluster is created, and the instance role must be able to read it. Bring a certificate issued by
+    your CA for production; ``EmrTlsCertificate(...).in_transit_encryption()`` generates a self-signed one during the
+    deployment instead.
 
     See: https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-encryption-enable.html#emr-encryption-certificates
     """
@@ -97,7 +103,7 @@ class EmrSecurityConfiguration(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         if in_transit is not None:
-            check_s3_uri("in_transit.certificate_s3_uri", in_transit.certificate_s3_uri)
+            _check_certificate_uri(in_transit.certificate_s3_uri)
         if kerberos is not None:
             check_range("kerberos.ticket_lifetime_hours", kerberos.ticket_lifetime_hours, 1, 168)
         self.at_rest = at_rest
@@ -180,3 +186,14 @@ class EmrSecurityConfiguration(Construct):
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return json.dumps(Stack.of(self).resolve(self.to_json()))
+
+
+def _check_certificate_uri(uri: str) -> None:
+    """An ``s3://bucket/key`` of the zip object; tokens (e.g. a generated certificate's URI) pass."""
+    check_s3_uri("in_transit.certificate_s3_uri", uri)
+    if not is_token(uri) and not uri.removeprefix("s3://").partition("/")[2].strip("/"):
+        raise fail(
+            "in_transit.certificate_s3_uri",
+            uri,
+            "must name the zip object of PEM files, e.g. 's3://my-bucket/tls/emr-certificates.zip', not a bucket",
+        )
