@@ -45,6 +45,17 @@ VARIANTS = {
             }
         },
     },
+    "eks-no-nat-pod-identity": {
+        "env": "isolated",
+        "environments": {
+            "isolated": {
+                "network": {"nat_gateways": 0},
+                "eks": {"create_cluster": True, "execution_role_trust": "pod_identity"},
+                "ec2": {"enabled": False},
+                "serverless": {"enabled": False},
+            }
+        },
+    },
     "destroy": {"env": "scratch", "environments": {"scratch": {"removal_policy": "destroy"}}},
     "own-certificates": {
         "env": "certs",
