@@ -57,13 +57,14 @@ class NodeGroupSpec:
         check_range(f"{prop}.max_size", self.max_size, 1, 1000)
         if self.min_size > self.max_size:
             raise fail(f"{prop}.min_size", self.min_size, f"must not exceed max_size ({self.max_size})")
-        if self.desired_size is not None and not self.min_size <= self.desired_size <= self.max_size:
-            raise fail(f"{prop}.desired_size", self.desired_size,
+        desired = self.desired_size
+        if desired is not None and not is_token(desired) and not self.min_size <= desired <= self.max_size:
+            raise fail(f"{prop}.desired_size", desired,
                        f"must be between min_size ({self.min_size}) and max_size ({self.max_size})")  # fmt: skip
 
     def validate_pinned(self, prop: str) -> None:
         """Spark pods are pinned to this group and nothing scales it from zero: it must keep a node."""
-        if self.min_size < 1:
+        if not is_token(self.min_size) and self.min_size < 1:
             raise fail(f"{prop}.min_size", self.min_size,
                        "must be at least 1: no autoscaler runs on the node groups, so a group at zero never starts "
                        "a node for the Spark pods pinned to it (use karpenter for capacity from zero)")  # fmt: skip

@@ -224,6 +224,8 @@ def test_chart_is_pinned(template: Template) -> None:
     props: dict[str, Any] = chart["Properties"]
     assert props["Chart"] == "karpenter" and props["Version"] == "1.6.3"
     assert props["Repository"] == "oci://public.ecr.aws/karpenter/karpenter"
+    # Karpenter tags what it launches with settings.clusterName: the name the controller policy's conditions use
+    assert f'"clusterName":"{_cluster_name(template)}"' in props["Values"]["Fn::Join"][1][0]
 
 
 def test_bad_chart_version() -> None:
