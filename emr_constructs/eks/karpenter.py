@@ -137,11 +137,13 @@ class Karpenter(Construct):
         )
         # Two policies: the cluster name appears in many condition keys, and a managed policy holds 6,144 characters.
         ec2_statements, iam_statements = self._controller_statements(stack, cluster, name)
+        policies = []
         for policy_id, statements in (("ControllerPolicy", ec2_statements), ("ControllerIamPolicy", iam_statements)):
             policy = RolePolicy(self, policy_id, role=self.controller_role, description="Karpenter controller")
             policy.add_statements(*statements)
             assert policy.policy is not None
             acknowledge(policy.policy, Reason.KARPENTER_CONTROLLER)
+            policies.append(policy.policy)
         association = eks.CfnPodIdentityAssociation(
             self, "PodIdentity", cluster_name=cluster.cluster_name, namespace=KARPENTER_NAMESPACE,
             service_account="karpenter", role_arn=self.controller_role.role_arn)  # fmt: skip
@@ -151,7 +153,9 @@ class Karpenter(Construct):
             values={"settings": {"clusterName": name, "interruptionQueue": self.queue.queue_name},
                     "nodeSelector": {ROLE_LABEL: "system"}, "replicas": controller_replicas},
         )  # fmt: skip
-        chart.node.add_dependency(association)
+        # The controller starts with its permissions and keeps them until NodePools and chart are gone (on stack
+        # deletion Karpenter still terminates the nodes it launched).
+        chart.node.add_dependency(association, *policies)
         pools = cluster.add_manifest(
             "NodePools", *self.manifests(subnet_ids, cluster.cluster_security_group_id, options)
         )

@@ -224,6 +224,10 @@ def test_chart_is_pinned(template: Template) -> None:
     props: dict[str, Any] = chart["Properties"]
     assert props["Chart"] == "karpenter" and props["Version"] == "1.6.3"
     assert props["Repository"] == "oci://public.ecr.aws/karpenter/karpenter"
+    # installed after (and deleted before) the controller's pod identity and policies
+    policies = [k for k, p in template.find_resources("AWS::IAM::ManagedPolicy").items() if "Controller" in k]
+    (chart_resource,) = template.find_resources("Custom::AWSCDK-EKS-HelmChart").values()
+    assert set(policies) <= set(chart_resource["DependsOn"]) and len(policies) == 2
     # Karpenter tags what it launches with settings.clusterName: the name the controller policy's conditions use
     assert f'"clusterName":"{_cluster_name(template)}"' in props["Values"]["Fn::Join"][1][0]
 
