@@ -210,7 +210,8 @@ def _check_object_key(object_key: str) -> None:
         raise fail(
             "object_key",
             object_key,
-            "must be an S3 object key ending in .zip, without a leading '/' or wildcards, e.g. 'tls/emr-certificates.zip'",
+            "must be an S3 object key ending in .zip, without a leading '/' or wildcards, "
+            "e.g. 'tls/emr-certificates.zip'",
         )
 
 
