@@ -26,6 +26,7 @@ from emr_constructs.cluster.applications import (
 )
 from emr_constructs.cluster.base import ClusterBase, _ImportedCluster
 from emr_constructs.cluster.capacity import ClusterCapacity
+from emr_constructs.cluster.catalog import DEFAULT_GLUE_DATABASES, grant_glue_catalog, validate_glue_databases
 from emr_constructs.cluster.networking import EmrSecurityGroups
 from emr_constructs.cluster.rules import check_multi_primary, idle_timeout_seconds, validate_applications
 from emr_constructs.cluster.scaling import ManagedScaling
@@ -35,7 +36,7 @@ from emr_constructs.cluster.submitter import StepSubmitter
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
 from emr_constructs.iam.policies import KMS_ENCRYPT_ACTIONS
 from emr_constructs.iam.runtime_role import JobRuntimeRole, RuntimeRoleTrust
-from emr_constructs.iam.service_roles import EmrInstanceRole, EmrServiceRole
+from emr_constructs.iam.service_roles import EmrInstanceRole, EmrServiceRole, tag_for_emr_managed_policy
 from emr_constructs.releases import (
     MANAGED_SCALING,
     RUNTIME_ROLES,
@@ -62,6 +63,9 @@ class EmrCluster(ClusterBase):
     :param configurations: Default: none besides what ``glue_data_catalog`` / ``iceberg`` add.
     :param glue_data_catalog: use the Glue Data Catalog as the Hive/Spark metastore. Default: off.
     :param iceberg: enable Apache Iceberg. Default: off.
+    :param glue_databases: the Glue databases that jobs use when ``glue_data_catalog`` or ``iceberg`` is on: the
+        nodes may read them, and runtime roles from ``add_runtime_role`` may create and read their tables.
+        Default: ``["default"]``.
     :param capacity: Default: ``ClusterCapacity.instance_fleets()`` (Graviton, On-Demand primary/core, Spot task).
     :param managed_scaling: Default: 2..10 units, at most 2 On-Demand and 2 core units (growth is Spot task).
     :param managed_scaling_enabled: Default: on.
@@ -73,7 +77,8 @@ class EmrCluster(ClusterBase):
     :param vpc_subnets: Default: the VPC's private subnets with egress (the first one for instance groups).
     :param subnet: a single subnet (for example an Outposts subnet); overrides ``vpc_subnets``.
     :param security_groups: Default: EMR-managed groups created here (see ``EmrSecurityGroups``).
-    :param service_role: Default: a role with AmazonEMRServicePolicy_v2.
+    :param service_role: Default: a role with AmazonEMRServicePolicy_v2. The cluster always carries the tag
+        ``for-use-with-amazon-emr-managed-policies=true``, which that policy requires (harmless for other roles).
     :param instance_role: Default: a least-privilege EC2 role; an instance profile is made for it.
     :param log_bucket: Default: a new ``SecureBucket`` (KMS, versioned, SSL-only, access-logged, RETAIN).
     :param log_prefix: Default: ``emr-logs/``.
@@ -95,6 +100,7 @@ class EmrCluster(ClusterBase):
         configurations: Sequence[Configuration] = (),
         glue_data_catalog: bool = False,
         iceberg: bool = False,
+        glue_databases: Sequence[str] = DEFAULT_GLUE_DATABASES,
         capacity: ClusterCapacity | None = None,
         managed_scaling: ManagedScaling = DEFAULT_MANAGED_SCALING,
         managed_scaling_enabled: bool = True,
@@ -126,6 +132,9 @@ class EmrCluster(ClusterBase):
         if managed_scaling_enabled:
             managed_scaling.validate_against(self.capacity.kind, self.capacity.core_units)
             release_label.require(MANAGED_SCALING, "managed_scaling", managed_scaling)
+        if glue_data_catalog or iceberg:
+            validate_glue_databases("glue_databases", glue_databases)
+        self.glue_databases: list[str] = list(glue_databases) if glue_data_catalog or iceberg else []
         self.security_configuration = security_configuration
         self._runtime_roles = []
         self._steps: list[Step] = []
@@ -163,7 +172,7 @@ class EmrCluster(ClusterBase):
         configs = list(configurations)
         if glue_data_catalog:
             configs += glue_catalog_configurations()
-            self._grant_glue_catalog_read()
+            self._instance.policy.allow_glue_catalog_read(self.glue_databases)
         if iceberg:
             configs += iceberg_configurations()
         self.configurations = merge_configurations(configs)
@@ -215,6 +224,10 @@ class EmrCluster(ClusterBase):
             acknowledge(self._resource, Reason.NAG_EMR4_NESTED_AT_REST)
         if security_configuration and security_configuration.in_transit:
             acknowledge(self._resource, Reason.NAG_EMR5_NESTED_IN_TRANSIT)
+        # AmazonEMRServicePolicy_v2 lets EMR launch instances, volumes and ENIs only for a cluster created with this
+        # request tag (EMR propagates it). Tagged whatever the service role: a role without the v2 policy ignores it.
+        # See: https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-iam-role.html
+        tag_for_emr_managed_policy(self._resource)
         Tags.of(self).add("application", application_tag or construct_id)
         if cost_center:
             Tags.of(self).add("cost-center", cost_center)
@@ -260,7 +273,9 @@ class EmrCluster(ClusterBase):
         """Create a job runtime role that steps on this cluster can run as.
 
         The role trusts the instance role (with ``sts:SetSourceIdentity`` / ``sts:TagSession`` as the security
-        configuration needs), and the instance role may assume it.
+        configuration needs), and the instance role may assume it. With ``glue_data_catalog`` or ``iceberg`` on, the
+        role may create and read tables of ``glue_databases``: steps reach the catalog with its credentials.
+        See: https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html
         """
         self._require_runtime_roles("add_runtime_role", construct_id)
         authz = self.security_configuration.runtime_roles  # type: ignore[union-attr]
@@ -274,6 +289,8 @@ class EmrCluster(ClusterBase):
         self._instance.policy.add_statements(
             iam.PolicyStatement(actions=list(trust.actions), resources=[role.role_arn])
         )
+        if self.glue_databases:
+            grant_glue_catalog(role.policy, self.glue_databases)
         self._runtime_roles.append(role.role)
         return role
 
@@ -327,9 +344,6 @@ class EmrCluster(ClusterBase):
     def _grant_log_write(self, prefix: str) -> None:
         """Nodes push logs (PutObject) under the log prefix; nothing else of the bucket."""
         self._instance.policy.allow_s3(self.log_bucket, prefix, read=False, write=True)
-
-    def _grant_glue_catalog_read(self, databases: Sequence[str] = ("default",)) -> None:
-        self._instance.policy.allow_glue_catalog_read(databases)
 
     def _kerberos_attributes(self) -> emr.CfnCluster.KerberosAttributesProperty | None:
         sc = self.security_configuration

@@ -156,8 +156,9 @@ class Reason(Enum):
         ),
     )
     GLUE_TABLES_OF_DATABASE = (
-        "Glue table ARNs are table/<database>/<table>; the metastore reads any table of the named databases, and the "
-        "wildcard stays inside one database",
+        "Glue table and user-defined-function ARNs are table/<database>/<name> and userDefinedFunction/<database>/"
+        "<name>; the metastore reads any table (and function) of the named databases, and the wildcard stays inside "
+        "one database",
         ("AwsSolutions-IAM5",),
     )
     NAT_PUBLIC_SUBNET_ROUTE = (
