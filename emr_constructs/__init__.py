@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS: dict[str, str] = {
     "NAG_PACKS": "emr_constructs.compliance",
     "ActionOnFailure": "emr_constructs.cluster",
+    "AlarmSource": "emr_constructs.monitoring",
+    "AlarmTopic": "emr_constructs.monitoring",
     "Application": "emr_constructs.cluster",
     "ApplicationType": "emr_constructs.serverless",
     "Architecture": "emr_constructs.serverless",
@@ -127,6 +129,8 @@ if TYPE_CHECKING:
     from emr_constructs.eks.scheduling import CapacityProvider
     from emr_constructs.iam import EmrInstanceRole, EmrServiceRole, JobRuntimeRole, RuntimeRoleTrust
     from emr_constructs.monitoring import (
+        AlarmSource,
+        AlarmTopic,
         CapacityAllocationType,
         EmrClusterAlarmThresholds,
         EmrClusterMetricFactory,
@@ -153,6 +157,8 @@ if TYPE_CHECKING:
 __all__ = [
     "NAG_PACKS",
     "ActionOnFailure",
+    "AlarmSource",
+    "AlarmTopic",
     "Application",
     "ApplicationType",
     "Architecture",

@@ -12,7 +12,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 
-from emr_constructs import EncryptionKey, SecureBucket
+from emr_constructs import AlarmTopic, EncryptionKey, SecureBucket
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,9 @@ def platform_storage(stack: Stack, *, description: str, removal_policy: RemovalP
 
 
 def alarm_topic(stack: Stack, *, key: kms.IKey, email: str | None) -> sns.Topic:
-    """An SSL-only, KMS-encrypted SNS topic for alarms, with an optional email subscription."""
-    topic = sns.Topic(stack, "Alarms", master_key=key, enforce_ssl=True)
+    """An SSL-only SNS topic encrypted with ``key``, to which the stack's alarms and rules can deliver (``AlarmTopic``
+    grants CloudWatch and EventBridge the topic and the key), with an optional email subscription."""
+    topic = AlarmTopic(stack, "Alarms", encryption_key=key).topic
     if email:
         topic.add_subscription(subscriptions.EmailSubscription(email))
     return topic

@@ -1,5 +1,6 @@
 """Metric factories per runtime, and the dashboards and alarms built from them."""
 
+from emr_constructs.monitoring.alarm_topic import AlarmSource, AlarmTopic, allow_publishing
 from emr_constructs.monitoring.ec2_metrics import EMR_EC2_NAMESPACE, EmrClusterMetricFactory
 from emr_constructs.monitoring.ec2_monitoring import EmrClusterAlarmThresholds, EmrClusterMonitoring
 from emr_constructs.monitoring.eks_monitoring import EmrEksMetricFactory, EmrEksMonitoring
@@ -13,6 +14,8 @@ from emr_constructs.monitoring.serverless_monitoring import EmrServerlessMonitor
 __all__ = [
     "EMR_EC2_NAMESPACE",
     "EMR_SERVERLESS_NAMESPACE",
+    "AlarmSource",
+    "AlarmTopic",
     "CapacityAllocationType",
     "EmrClusterAlarmThresholds",
     "EmrClusterMetricFactory",
@@ -22,4 +25,5 @@ __all__ = [
     "EmrServerlessMonitoring",
     "ServerlessAlarmThresholds",
     "ServerlessMetricFactory",
+    "allow_publishing",
 ]

@@ -11,11 +11,11 @@ from __future__ import annotations
 from aws_cdk import Duration, Names, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from emr_constructs.monitoring.alarm_topic import AlarmSource, allow_publishing
 from emr_constructs.monitoring.alarms import notify
 from emr_constructs.storage.secure import DEFAULT_LOG_RETENTION, SecureLogGroup
 
@@ -46,7 +46,9 @@ class EmrEksMetricFactory:
 class EmrEksMonitoring(Construct):
     """EventBridge rules, metric filters, a failure alarm and a dashboard of job runs for one virtual cluster.
 
-    :param alarm_topic: receives failed job-run events and the failure alarm. Default: none.
+    :param alarm_topic: receives failed job-run events and the failure alarm. A topic created in this app gets the
+        statements that let EventBridge rules and CloudWatch alarms publish; an imported one must already allow them
+        (see ``AlarmTopic``). Default: none.
     """
 
     def __init__(
@@ -94,12 +96,20 @@ class EmrEksMonitoring(Construct):
             targets=[events.CfnRule.TargetProperty(id="JobRunEventsLog", arn=group_arn)],
         )
         if alarm_topic is not None:
-            failed = events.EventPattern(
-                source=[EVENT_SOURCE],
-                detail_type=[EVENT_DETAIL_TYPE],
-                detail={"virtualClusterId": [virtual_cluster_id], "state": ["FAILED"]},
+            failed = {
+                "source": [EVENT_SOURCE],
+                "detail-type": [EVENT_DETAIL_TYPE],
+                "detail": {"virtualClusterId": [virtual_cluster_id], "state": ["FAILED"]},
+            }
+            # An L1 target: aws-cdk-lib's SnsTopic target grants EventBridge the topic and its key without conditions.
+            events.CfnRule(
+                self,
+                "FailedJobRuns",
+                description="Failed EMR on EKS job runs of one virtual cluster, to the alarm topic",
+                event_pattern=failed,
+                targets=[events.CfnRule.TargetProperty(id="FailedJobRunsTopic", arn=alarm_topic.topic_arn)],
             )
-            events.Rule(self, "FailedJobRuns", event_pattern=failed, targets=[targets.SnsTopic(alarm_topic)])
+            allow_publishing(alarm_topic, AlarmSource.EVENTBRIDGE_RULES)
         metrics = EmrEksMetricFactory(virtual_cluster_id)
         for state in JOB_RUN_STATES:
             logs.MetricFilter(
