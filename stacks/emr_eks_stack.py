@@ -85,7 +85,6 @@ class EmrEksStack(Stack):
             capacity_provider=CapacityProvider.KARPENTER if karpenter else CapacityProvider.MANAGED_NODE_GROUPS,
         )  # fmt: skip
         topic = alarm_topic(self, key=storage.key, email=config.alarm_email)
-        storage.key.grant(iam.ServicePrincipal("events.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey")
         monitoring = EmrEksMonitoring(
             self,
             "Monitoring",
