@@ -25,7 +25,7 @@ from constructs import Construct
 from emr_constructs._internal.validation import fail
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
 from emr_constructs.iam.policies import RolePolicy
-from emr_constructs.iam.service_roles import EmrInstanceRole, EmrServiceRole
+from emr_constructs.iam.service_roles import EMR_MANAGED_POLICY_TAG, EmrInstanceRole, EmrServiceRole
 from emr_constructs.jobs.spec import SparkJob
 from emr_constructs.jobs.targets import PipelineTarget, TransientCluster, local_entry_point
 from emr_constructs.monitoring.alarms import notify
@@ -186,34 +186,36 @@ class SparkPipeline(Construct):
         nodes = EmrInstanceRole(self, "ClusterNodes")
         service = EmrServiceRole(self, "ClusterService")
         service.allow_pass_instance_role(nodes.role)
-        # Legacy automatic scaling is not used; EmrCreateCluster would otherwise create a role with a V1 policy.
-        autoscaling = iam.Role(self, "ClusterAutoScaling", assumed_by=iam.CompositePrincipal(
-            iam.ServicePrincipal("elasticmapreduce.amazonaws.com"),
-            iam.ServicePrincipal("application-autoscaling.amazonaws.com")))  # fmt: skip
         if spec.log_uri:
             bucket_name, _, prefix = spec.log_uri.removeprefix("s3://").partition("/")
             log_bucket = s3.Bucket.from_bucket_name(self, "ClusterLogBucket", bucket_name)
             nodes.policy.allow_s3(log_bucket, prefix or "*", read=False, write=True)
-        group = tasks.EmrCreateCluster.InstanceGroupConfigProperty
-        role_type = tasks.EmrCreateCluster.InstanceRoleType
-        create = tasks.EmrCreateCluster(
-            self, "CreateCluster", state_name="create cluster", name=Names.unique_id(self)[-60:],
-            release_label=spec.release_label, log_uri=spec.log_uri, security_configuration=spec.security_configuration,
-            applications=[tasks.EmrCreateCluster.ApplicationConfigProperty(name="Spark")],
-            # immutable references: the task's own grants would land in inline policies of these roles
-            service_role=iam.Role.from_role_arn(self, "ServiceRef", service.role.role_arn, mutable=False),
-            cluster_role=iam.Role.from_role_arn(self, "NodesRef", nodes.role.role_arn, mutable=False),
-            auto_scaling_role=iam.Role.from_role_arn(self, "AutoScalingRef", autoscaling.role_arn, mutable=False),
-            visible_to_all_users=True, tags={PIPELINE_TAG: self._tag},
-            instances=tasks.EmrCreateCluster.InstancesConfigProperty(
-                ec2_subnet_id=spec.subnet_id,
-                instance_groups=[
-                    group(instance_count=1, instance_role=role_type.MASTER, instance_type=spec.instance_type),
-                    group(instance_count=spec.core_count, instance_role=role_type.CORE,
-                          instance_type=spec.instance_type)]),
-            result_path="$.Cluster", integration_pattern=sfn.IntegrationPattern.RUN_JOB,
-        )  # fmt: skip
-        self._transient_roles = [service.role, nodes.role, autoscaling]
+        # The createCluster.sync request is written out (not tasks.EmrCreateCluster): JobFlowRole must name the
+        # instance profile, which EmrCreateCluster renders as the role name; the AmazonEMRServicePolicy_v2 request
+        # tag must not depend on an aws-cdk-lib feature flag; and no legacy auto-scaling role is needed.
+        request = {
+            "Name": Names.unique_id(self)[-60:],
+            "ReleaseLabel": spec.release_label,
+            "Applications": [{"Name": "Spark"}],
+            "ServiceRole": service.role.role_name,
+            "JobFlowRole": nodes.instance_profile.instance_profile_name,
+            "VisibleToAllUsers": True,
+            "Tags": [{"Key": PIPELINE_TAG, "Value": self._tag},
+                     {"Key": EMR_MANAGED_POLICY_TAG[0], "Value": EMR_MANAGED_POLICY_TAG[1]}],
+            "Instances": {"Ec2SubnetId": spec.subnet_id, "KeepJobFlowAliveWhenNoSteps": True, "InstanceGroups": [
+                {"InstanceRole": "MASTER", "InstanceType": spec.instance_type, "InstanceCount": 1},
+                {"InstanceRole": "CORE", "InstanceType": spec.instance_type, "InstanceCount": spec.core_count}]},
+            **({"LogUri": spec.log_uri} if spec.log_uri else {}),
+            **({"SecurityConfiguration": spec.security_configuration} if spec.security_configuration else {}),
+        }  # fmt: skip
+        create = sfn.CustomState(self, "CreateCluster", state_json={
+            "Type": "Task",
+            "Resource": f"arn:{Aws.PARTITION}:states:::elasticmapreduce:createCluster.sync",
+            "Parameters": request,
+            "ResultPath": "$.Cluster",
+            "Comment": "create cluster",
+        })  # fmt: skip
+        self._transient_roles = [service.role, nodes.role]
         cluster_id = sfn.JsonPath.string_at("$.Cluster.ClusterId")
         terminate = tasks.EmrTerminateCluster(self, "Terminate", state_name="terminate cluster", cluster_id=cluster_id,
                                               integration_pattern=sfn.IntegrationPattern.RUN_JOB)  # fmt: skip
@@ -247,6 +249,9 @@ class SparkPipeline(Construct):
             tagged = {"StringEquals": {f"aws:ResourceTag/{PIPELINE_TAG}": self._tag}}
             statements += [
                 iam.PolicyStatement(actions=["elasticmapreduce:RunJobFlow"], resources=["*"],
+                                    conditions={"StringEquals": {f"aws:RequestTag/{PIPELINE_TAG}": self._tag}}),
+                # RunJobFlow with Tags also authorizes elasticmapreduce:AddTags on the new cluster
+                iam.PolicyStatement(actions=["elasticmapreduce:AddTags"], resources=[self._cluster_arn("*")],
                                     conditions={"StringEquals": {f"aws:RequestTag/{PIPELINE_TAG}": self._tag}}),
                 iam.PolicyStatement(actions=["elasticmapreduce:DescribeCluster", "elasticmapreduce:TerminateJobFlows",
                                              "elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep",
