@@ -66,25 +66,8 @@ class EmrEksMonitoring(Construct):
         # An L1 target and resource policy: aws-cdk-lib's CloudWatchLogGroup target installs the log group policy
         # through a custom-resource Lambda function; CloudFormation's AWS::Logs::ResourcePolicy does it natively.
         group_arn = self.events_log_group.log_group_arn
-        logs.CfnResourcePolicy(
-            self,
-            "EventsDelivery",
-            policy_name=f"emr-eks-events-{Names.unique_id(self)[-40:]}",
-            policy_document=Stack.of(self).to_json_string(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": ["events.amazonaws.com", "delivery.logs.amazonaws.com"]},
-                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                            "Resource": group_arn,
-                        }
-                    ],
-                }
-            ),
-        )
-        events.CfnRule(
+        stack = Stack.of(self)
+        rule = events.CfnRule(
             self,
             "JobRunStateChanges",
             description="EMR on EKS job-run state changes of one virtual cluster, to CloudWatch Logs",
@@ -94,6 +77,30 @@ class EmrEksMonitoring(Construct):
                 "detail": {"virtualClusterId": [virtual_cluster_id]},
             },
             targets=[events.CfnRule.TargetProperty(id="JobRunEventsLog", arn=group_arn)],
+        )
+        # Only this rule of this account may write (for rule targets, aws:SourceArn is the rule ARN).
+        # See: https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html
+        logs.CfnResourcePolicy(
+            self,
+            "EventsDelivery",
+            policy_name=f"emr-eks-events-{Names.unique_id(self)[-40:]}",
+            policy_document=stack.to_json_string(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "events.amazonaws.com"},
+                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            "Resource": group_arn,
+                            "Condition": {
+                                "StringEquals": {"aws:SourceAccount": stack.account},
+                                "ArnEquals": {"aws:SourceArn": rule.attr_arn},
+                            },
+                        }
+                    ],
+                }
+            ),
         )
         if alarm_topic is not None:
             failed = {

@@ -13,6 +13,8 @@ AWS rules encoded here:
   supported for EventBridge-to-encrypted topics" (delivery fails with them); that one is scoped by the SNS encryption
   context (kms:EncryptionContext:aws:sns:topicArn) to this account's topics instead.
   See: https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+- For a rule target, the aws:SourceArn EventBridge presents is the rule ARN.
+  See: https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html
 """
 
 from __future__ import annotations
