@@ -62,8 +62,10 @@ class EmrTlsCertificate(Construct):
         entries. Default: the wildcard of the cluster's Region-internal domain, ``*.ec2.internal`` in us-east-1 and
         ``*.<region>.compute.internal`` elsewhere (resolved at deploy time for a Region-agnostic stack). Add your
         VPC's DHCP option domain if it has a custom one.
-    :param validity: Default: 730 days (1 to 3650). EMR copies the zip at cluster launch: a cluster running past the
-        expiry needs a new certificate (change a property to regenerate) and new nodes.
+    :param validity: Default: 730 days (1 to 3650). A change of ``validity``, ``dns_names``, ``rsa_key_size``, the
+        bucket, key or object key writes a new certificate and key pair, which nodes that join a running cluster
+        later may get while the older nodes trust only the previous one: replace the cluster after such a change (and
+        before the certificate expires).
     :param rsa_key_size: 2048, 3072 or 4096. Default: 2048.
     :param log_retention: of the function's encrypted log group. Default: one year.
     :param removal_policy: Default: RETAIN, the object stays when the stack or this construct is deleted. With
@@ -165,6 +167,7 @@ class EmrTlsCertificate(Construct):
                 "DeleteOnRemoval": "true" if delete else "false",
             },
             removal_policy=removal_policy,
+            service_timeout=Duration.minutes(5),  # fail a stuck deployment in minutes, not CloudFormation's hour
         )
         # The function must hold its permissions (an attached managed policy) before CloudFormation invokes it.
         assert policy.policy is not None

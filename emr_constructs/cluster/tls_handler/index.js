@@ -39,6 +39,13 @@ function sendResponse(event, response) {
   });
 }
 
+// The properties the certificate and its object are made from; any other change (DeleteOnRemoval) keeps both.
+const CERTIFICATE_PROPERTIES = ['BucketName', 'ObjectKey', 'KmsKeyArn', 'DnsNames', 'ValidityDays', 'RsaKeySize'];
+
+function certificateChanged(before, after) {
+  return CERTIFICATE_PROPERTIES.some((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]));
+}
+
 /** Handle one CloudFormation request; ``s3`` and ``respond`` are injectable for tests. */
 async function handle(event, context, { s3 = s3Client(), respond = sendResponse } = {}) {
   const reply = (status, physicalId, data, reason) =>
@@ -65,6 +72,11 @@ async function handle(event, context, { s3 = s3Client(), respond = sendResponse 
       }
       return await reply('SUCCESS', event.PhysicalResourceId, {});
     }
+    const uri = `s3://${props.BucketName}/${props.ObjectKey}`;
+    if (event.RequestType === 'Update' && !certificateChanged(event.OldResourceProperties || {}, props)) {
+      // E.g. only DeleteOnRemoval changed: keep the certificate that running nodes already trust.
+      return await reply('SUCCESS', event.PhysicalResourceId, { CertificateS3Uri: uri });
+    }
     const { zip, facts } = certificateBundle({
       dnsNames: props.DnsNames,
       validityDays: Number(props.ValidityDays),
@@ -78,7 +90,6 @@ async function handle(event, context, { s3 = s3Client(), respond = sendResponse 
       ServerSideEncryption: 'aws:kms',
       SSEKMSKeyId: props.KmsKeyArn,
     });
-    const uri = `s3://${props.BucketName}/${props.ObjectKey}`;
     console.log(JSON.stringify({ written: uri, serialNumber: facts.serialNumber, notAfter: facts.notAfter }));
     return await reply('SUCCESS', uri, {
       CertificateS3Uri: uri,

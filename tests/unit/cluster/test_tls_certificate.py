@@ -137,10 +137,11 @@ def test_the_function_may_write_only_that_object_with_sse_kms(agnostic: Template
     assert "ManagedPolicyArns" not in role["Properties"] and "Policies" not in role["Properties"]
 
 
-def test_the_custom_resource_waits_for_the_function_permissions(agnostic: Template) -> None:
+def test_the_custom_resource_waits_for_the_function_permissions_and_times_out_early(agnostic: Template) -> None:
     _, cert = _one(agnostic, "Custom::EmrTlsCertificate")
     policy_ids = list(agnostic.find_resources("AWS::IAM::ManagedPolicy"))
     assert set(policy_ids) <= set(cert["DependsOn"])
+    assert int(cert["Properties"]["ServiceTimeout"]) == 300  # seconds
 
 
 def test_by_default_the_object_is_retained_and_never_deleted(agnostic: Template) -> None:

@@ -274,6 +274,7 @@ const event = {
   RequestType: process.env.TYPE, ResourceProperties: props, StackId: 'stack', RequestId: 'req',
   LogicalResourceId: 'Cert',
   ResponseURL: 'https://example.invalid/', PhysicalResourceId: process.env.PHYSICAL,
+  OldResourceProperties: process.env.OLD ? { ...props, ...JSON.parse(process.env.OLD) } : undefined,
 };
 handle(event, context, { s3, respond }).then(() => console.log(JSON.stringify({ calls, responses })));
 """
@@ -281,7 +282,7 @@ handle(event, context, { s3, respond }).then(() => console.log(JSON.stringify({ 
 
 def _handle(monkeypatch: pytest.MonkeyPatch, request_type: str, **env: str) -> dict:
     monkeypatch.setenv("TYPE", request_type)
-    for name in ("PHYSICAL", "DELETE", "FAIL_PUT"):
+    for name in ("PHYSICAL", "DELETE", "FAIL_PUT", "OLD"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -304,6 +305,26 @@ def test_create_and_update_write_a_new_zip_with_sse_kms_and_answer_without_secre
     assert response["PhysicalResourceId"] == "s3://data-bucket/tls/emr-certificates.zip"
     assert set(response["Data"]) == {"CertificateS3Uri", "SerialNumber", "NotAfter", "Sha256Fingerprint"}
     assert "PRIVATE KEY" not in json.dumps(out) and "BEGIN" not in json.dumps(response)
+
+
+@pytest.mark.parametrize(
+    ("old", "written"),
+    [
+        ({"DeleteOnRemoval": "true"}, False),  # only the removal policy changed
+        ({"ValidityDays": "365"}, True),
+        ({"DnsNames": ["*.eu-west-1.compute.internal"]}, True),
+    ],
+)
+def test_an_update_writes_a_new_certificate_only_when_the_certificate_changes(
+    monkeypatch: pytest.MonkeyPatch, old: dict, written: bool
+) -> None:
+    """Nodes that join a running cluster get the zip of the moment: keep the key pair unless it must change."""
+    uri = "s3://data-bucket/tls/emr-certificates.zip"
+    out = _handle(monkeypatch, "Update", PHYSICAL=uri, OLD=json.dumps(old))
+    assert bool(out["calls"]) is written
+    (response,) = out["responses"]
+    assert (response["Status"], response["PhysicalResourceId"]) == ("SUCCESS", uri)
+    assert response["Data"]["CertificateS3Uri"] == uri  # Fn::GetAtt still resolves after a no-op update
 
 
 @pytest.mark.parametrize(
