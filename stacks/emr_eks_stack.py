@@ -113,6 +113,9 @@ class EmrEksStack(Stack):
                 karpenter=KarpenterOptions() if config.capacity_provider == "karpenter" else None,
                 removal_policy=removal_policy,
             )
+            if subnet_type == ec2.SubnetType.PRIVATE_ISOLATED:
+                # The network stack adds the private-cluster endpoints in exactly this case (config.py).
+                acknowledge(created.cluster, Reason.KUBECTL_ISOLATED_SUBNETS_WITH_ENDPOINTS)
             return created.cluster, created.cluster.open_id_connect_provider  # type: ignore[return-value]
         oidc = iam.OpenIdConnectProvider.from_open_id_connect_provider_arn(
             self, "ClusterOidcProvider", config.oidc_provider_arn

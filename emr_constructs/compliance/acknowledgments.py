@@ -135,6 +135,12 @@ class Reason(Enum):
         "controller deletes after handling; a dead-letter queue would only keep stale interruption notices",
         ("AwsSolutions-SQS3",),
     )
+    LOG_GROUP_LISTING = (
+        "logs:DescribeLogGroups has no resource-level permissions (the Service Authorization Reference lists no "
+        "resource type for it), so it can only be granted on Resource '*'; it lists log group names and settings, "
+        "never log events",
+        ("AwsSolutions-IAM5",),
+    )
     SFN_SERVICE_WILDCARDS = (
         "Step Functions log delivery (logs:*LogDelivery, resource policies) and X-Ray tracing APIs do not support "
         "resource-level permissions; AWS documents them with Resource '*'",
@@ -185,6 +191,13 @@ class Reason(Enum):
             "NIST.800.53.R5-LambdaInsideVPC",
             "PCI.DSS.321-LambdaInsideVPC",
         ),
+    )
+
+    KUBECTL_ISOLATED_SUBNETS_WITH_ENDPOINTS = (
+        "The cluster's kubectl handler runs in isolated subnets on purpose (no NAT gateway); the network stack adds "
+        "the interface endpoints a private EKS cluster needs (EC2, ECR api/dkr, EKS, STS, Logs, Lambda, and S3 as a "
+        "gateway) whenever it has no NAT gateway and the EKS stack creates a cluster",
+        ("@aws-cdk/aws-eks:isolatedSubnetsForKubectlPrivateSubnets",),
     )
 
     def __init__(self, text: str, rules: tuple[str, ...]) -> None:
