@@ -20,6 +20,7 @@ from constructs import Construct
 
 from emr_constructs._internal.naming import base36, physical_name
 from emr_constructs._internal.validation import fail, is_token
+from emr_constructs.compliance.acknowledgments import Reason, acknowledge_finding
 from emr_constructs.iam.policies import KMS_ENCRYPT_ACTIONS, RolePolicy
 from emr_constructs.releases import EKS_POD_IDENTITY, ReleaseLabel
 
@@ -256,14 +257,21 @@ class JobRuntimeRole(Construct):
         self.policy.allow_s3(bucket, prefix, read=False, write=True)
 
     def grant_log_group_write(self, log_group: logs.ILogGroup, encryption_key: kms.IKey | None = None) -> None:
-        """Create streams and put events in ``log_group``; ``encryption_key`` is the key the job encrypts with."""
+        """Create streams and put events in ``log_group``; ``encryption_key`` is the key the job encrypts with.
+
+        logs:DescribeLogGroups has no resource type in the Service Authorization Reference, so it is granted on
+        ``*`` (a log group ARN would never match it).
+        See: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
+        """
         self.policy.add_statements(
             iam.PolicyStatement(
                 actions=["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                 resources=[log_group.log_group_arn],
             ),
-            iam.PolicyStatement(actions=["logs:DescribeLogGroups"], resources=[log_group.log_group_arn]),
+            iam.PolicyStatement(actions=["logs:DescribeLogGroups"], resources=["*"]),
         )
+        assert self.policy.policy is not None
+        acknowledge_finding(self.policy.policy, Reason.LOG_GROUP_LISTING, "AwsSolutions-IAM5", "Resource::*")
         if encryption_key is not None:
             self.policy.add_statements(
                 iam.PolicyStatement(actions=KMS_ENCRYPT_ACTIONS, resources=[encryption_key.key_arn])

@@ -100,3 +100,24 @@ def test_wrapped_existing_role_gets_a_managed_policy(template: Template) -> None
     statements = _statements(template, "EMRServerlessS3RuntimeRole")
     glue = next(s for s in statements if "glue:GetTable" in s["Action"])
     assert "glue:CreateTable" not in glue["Action"]
+
+
+# AWS fact, from the Service Authorization Reference for CloudWatch Logs: logs:DescribeLogGroups lists NO resource
+# type ("Resource types" column empty), so a statement must name Resource "*"; a statement on a log group ARN never
+# matches the request and the call is denied.
+# See: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
+ACTIONS_WITHOUT_RESOURCE_TYPES = {"logs:DescribeLogGroups"}
+
+
+def test_actions_without_resource_level_permissions_are_granted_on_star(template: Template) -> None:
+    """Every statement with logs:DescribeLogGroups names Resource "*" (and only those actions), so the grant works."""
+    statements = _statements(template, {"Ref": _serverless_role(template)})
+    granted = [s for s in statements if ACTIONS_WITHOUT_RESOURCE_TYPES & set(_as_list(s["Action"]))]
+    assert granted, "grant_log_group_write no longer grants logs:DescribeLogGroups"
+    for statement in granted:
+        assert statement["Resource"] == "*", statement
+        assert set(_as_list(statement["Action"])) <= ACTIONS_WITHOUT_RESOURCE_TYPES, statement
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
