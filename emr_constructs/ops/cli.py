@@ -1,7 +1,9 @@
 """``emrctl``: submit Spark jobs to EMR on EC2, EMR Serverless or EMR on EKS, and follow them.
 
 Exit codes: 0 success; 1 the job failed or was cancelled; 2 usage error; 3 not found; 4 AWS error (throttling after
-retries included); 5 timed out while waiting; 6 no AWS credentials.
+retries included); 5 timed out while waiting; 6 no AWS credentials; 7 the stack's cluster is terminated (``ec2 submit
+--stack``: EMR terminated the stack's cluster, for example by idle auto-termination; recreate it by increasing
+``ec2.cluster_generation`` and running ``cdk deploy``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from emr_constructs.jobs.spec import SparkJob
 from emr_constructs.ops.runtimes import Ec2Runtime, EksRuntime, NotFound, RunState, Runtime, ServerlessRuntime
 
 EXIT_OK, EXIT_JOB_FAILED, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_AWS, EXIT_TIMEOUT, EXIT_CREDENTIALS = 0, 1, 2, 3, 4, 5, 6
+EXIT_CLUSTER_TERMINATED = 7
 RETRIES = Config(retries={"mode": "adaptive", "max_attempts": 8})
 SERVICES = {"serverless": "emr-serverless", "ec2": "emr", "eks": "emr-containers"}
 STACK_OUTPUTS = {
@@ -151,9 +154,23 @@ def _follow(ctx: Context, runtime: Runtime, target_id: str, run_id: str, timeout
         raise Failure(EXIT_JOB_FAILED, f"{run_id} ended {final.state}: {final.details}".rstrip(": "))
 
 
+def terminated_cluster_message(stack: str, cluster_id: str, state: str, reason: str) -> str:
+    """What happened to the stack's cluster and the supported way to get a new one."""
+    return (
+        f"stack {stack!r}: its cluster {cluster_id} is {state}" + (f" ({reason})" if reason else "") + ". "
+        "EMR never restarts a terminated cluster, and CloudFormation still holds it (a long-running cluster ends this "
+        "way after idle auto-termination), so a plain `cdk deploy` changes nothing. To recreate it, increase "
+        "ec2.cluster_generation in cdk.json (environments.<env>.ec2.cluster_generation) and run "
+        f"`cdk deploy {stack}`: CloudFormation replaces the cluster, whose new id is the stack's ClusterId output."
+    )
+
+
 def _target(
-    ctx: Context, runtime_name: str, target: str | None, stack: str | None
+    ctx: Context, runtime_name: str, target: str | None, stack: str | None, *, live: bool = False
 ) -> tuple[Runtime, str, dict[str, str]]:
+    """Resolve the target, from ``--stack`` outputs if given. With ``--stack`` on EMR on EC2, a terminated cluster
+    fails a command that needs a ``live`` cluster (exit 7) and is a warning for the others (history stays readable).
+    """
     runtime = ctx.runtime(runtime_name)
     outputs: dict[str, str] = {}
     if stack:
@@ -164,7 +181,15 @@ def _target(
         target = target or outputs[key]
     if not target:
         raise Failure(EXIT_USAGE, "name the target (application / cluster / virtual cluster) or pass --stack")
-    return runtime, runtime.resolve(target), outputs
+    target_id = runtime.resolve(target)
+    if stack and isinstance(runtime, Ec2Runtime):
+        state, reason = runtime.cluster_status(target_id)
+        if state in Ec2Runtime.CLUSTER_GONE:
+            message = terminated_cluster_message(stack, target_id, state, reason)
+            if live:
+                raise Failure(EXIT_CLUSTER_TERMINATED, message)
+            click.echo(f"warning: {message}", err=True)
+    return runtime, target_id, outputs
 
 
 def runtime_group(runtime_name: str, target_help: str) -> click.Group:
@@ -196,7 +221,7 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
                log_uri: str | None, action_on_failure: str, release_label: str, wait: bool, timeout: float,
                interval: float) -> None:  # fmt: skip
         with aws_errors():
-            runtime, target_id, outputs = _target(ctx, runtime_name, target, stack)
+            runtime, target_id, outputs = _target(ctx, runtime_name, target, stack, live=True)
             fields: dict[str, Any] = json.load(spec) if spec else {}
             conf = dict(fields.pop("conf", {}))
             for item in confs:

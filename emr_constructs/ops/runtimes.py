@@ -95,6 +95,8 @@ class Ec2Runtime:
 
     name = "ec2"
     TERMINAL = {"COMPLETED": True, "FAILED": False, "CANCELLED": False, "INTERRUPTED": False}
+    CLUSTER_GONE = ("TERMINATING", "TERMINATED", "TERMINATED_WITH_ERRORS")
+    """Cluster states from which EMR never returns: a terminated cluster cannot run steps again."""
 
     def __init__(self, client: BaseClient) -> None:
         self.client = client
@@ -108,6 +110,12 @@ class Ec2Runtime:
                 if cluster["Name"] == target:
                     return str(cluster["Id"])
         raise NotFound(f"no WAITING or RUNNING EMR cluster named {target!r}")
+
+    def cluster_status(self, target_id: str) -> tuple[str, str]:
+        """The cluster's state and EMR's reason for it (code and message, when EMR gives them)."""
+        status = self.client.describe_cluster(ClusterId=target_id)["Cluster"]["Status"]
+        reason = status.get("StateChangeReason") or {}
+        return str(status["State"]), ": ".join(str(v) for v in (reason.get("Code"), reason.get("Message")) if v)
 
     def submit(self, target_id: str, job: SparkJob) -> str:
         return str(self.client.add_job_flow_steps(**job.to_emr_add_steps(target_id))["StepIds"][0])
