@@ -41,7 +41,7 @@ RESOURCE_TYPE = "Custom::EmrTlsCertificate"
 US_EAST_1_DOMAIN = "ec2.internal"
 """EC2 private DNS: ``ip-a-b-c-d.ec2.internal`` in us-east-1, ``ip-a-b-c-d.<region>.compute.internal`` elsewhere.
 
-See: https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-hostnames
+See: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html
 """
 
 _DNS_NAME = r"(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+"

@@ -5,7 +5,7 @@ AWS rules encoded here:
   the certificate is a wildcard of the instances' domain: ``*.ec2.internal`` in us-east-1,
   ``*.<region>.compute.internal`` elsewhere.
   See: https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-encryption-enable.html#emr-encryption-certificates
-  and https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-hostnames
+  and https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html
 - An SSE-KMS upload needs ``kms:GenerateDataKey`` on the key; the ``s3:x-amz-server-side-encryption*`` condition keys
   pin the encryption of the PutObject request.
   See: https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html

@@ -4,7 +4,7 @@ AWS rules encoded here (https://docs.aws.amazon.com/emr/latest/ManagementGuide/e
 - The zip holds PEM files named exactly ``privateKey.pem`` and ``certificateChain.pem``, and ``trustedCertificates.pem``
   when the certificate is not signed by a CA that Java trusts by default (a self-signed one is not).
 - The certificate should be a wildcard of the domain the cluster's instances live in: ``CN=*.ec2.internal`` in
-  us-east-1, ``*.<region>.compute.internal`` elsewhere (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html).
+  us-east-1, ``*.<region>.compute.internal`` elsewhere (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html).
 - A custom resource answers CloudFormation with a JSON document PUT to the pre-signed ``ResponseURL``; what it puts in
   ``Data`` is readable with ``Fn::GetAtt``, so no secret may go there.
   See: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html
