@@ -78,6 +78,9 @@ class Ec2Config(_Model):
     capacity: Literal["fleets", "groups"] = "fleets"
     applications: tuple[str, ...] = ("Spark", "Hadoop", "Livy")
     idle_timeout_minutes: int = Field(default=60, ge=1, le=10080)
+    cluster_generation: int = Field(default=0, ge=0)
+    """Increase to replace the cluster on the next ``cdk deploy`` (e.g. after EMR terminated it for being idle):
+    a generation above 0 is appended to the cluster name, which CloudFormation can only change by replacement."""
     managed_scaling: ManagedScalingConfig = ManagedScalingConfig()
     glue_data_catalog: bool = True
     iceberg: bool = True

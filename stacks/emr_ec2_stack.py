@@ -82,10 +82,13 @@ class EmrEc2Stack(Stack):
             imdsv2=True,
         )
         scaling = config.managed_scaling
+        generation = config.cluster_generation
         self.cluster = EmrCluster(
             self,
             "Cluster",
             vpc=vpc,
+            # Name is create-only: a new generation makes `cdk deploy` replace a cluster EMR has terminated.
+            name=f"{self.stack_name}-Cluster-gen{generation}" if generation else None,
             vpc_subnets=ec2.SubnetSelection(subnet_type=subnet_type),
             release_label=ReleaseLabel.of(config.release_label, "ec2.release_label"),
             applications=[Application.of(name) for name in config.applications],
