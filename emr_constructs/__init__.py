@@ -55,6 +55,7 @@ _EXPORTS: dict[str, str] = {
     "KerberosConfiguration": "emr_constructs.cluster",
     "LimitRange": "emr_constructs.eks",
     "ManagedScaling": "emr_constructs.cluster",
+    "MetricWorkerType": "emr_constructs.monitoring",
     "Market": "emr_constructs.cluster",
     "MaximumCapacity": "emr_constructs.serverless",
     "NodeGroupSpec": "emr_constructs.eks",
@@ -137,6 +138,7 @@ if TYPE_CHECKING:
         EmrClusterMonitoring,
         EmrEksMonitoring,
         EmrServerlessMonitoring,
+        MetricWorkerType,
         ServerlessAlarmThresholds,
         ServerlessMetricFactory,
     )
@@ -200,6 +202,7 @@ __all__ = [
     "ManagedScaling",
     "Market",
     "MaximumCapacity",
+    "MetricWorkerType",
     "NodeGroupSpec",
     "PodTemplates",
     "Reason",

@@ -6,7 +6,9 @@ from emr_constructs.monitoring.ec2_monitoring import EmrClusterAlarmThresholds, 
 from emr_constructs.monitoring.eks_monitoring import EmrEksMetricFactory, EmrEksMonitoring
 from emr_constructs.monitoring.serverless_metrics import (
     EMR_SERVERLESS_NAMESPACE,
+    SPARK_WORKER_TYPES,
     CapacityAllocationType,
+    MetricWorkerType,
     ServerlessMetricFactory,
 )
 from emr_constructs.monitoring.serverless_monitoring import EmrServerlessMonitoring, ServerlessAlarmThresholds
@@ -14,6 +16,7 @@ from emr_constructs.monitoring.serverless_monitoring import EmrServerlessMonitor
 __all__ = [
     "EMR_EC2_NAMESPACE",
     "EMR_SERVERLESS_NAMESPACE",
+    "SPARK_WORKER_TYPES",
     "AlarmSource",
     "AlarmTopic",
     "CapacityAllocationType",
@@ -23,6 +26,7 @@ __all__ = [
     "EmrEksMetricFactory",
     "EmrEksMonitoring",
     "EmrServerlessMonitoring",
+    "MetricWorkerType",
     "ServerlessAlarmThresholds",
     "ServerlessMetricFactory",
     "allow_publishing",

@@ -13,7 +13,11 @@ from constructs import Construct
 
 from emr_constructs._internal.validation import check_range
 from emr_constructs.monitoring.alarms import notify
-from emr_constructs.monitoring.serverless_metrics import CapacityAllocationType, ServerlessMetricFactory
+from emr_constructs.monitoring.serverless_metrics import (
+    SPARK_WORKER_TYPES,
+    CapacityAllocationType,
+    ServerlessMetricFactory,
+)
 from emr_constructs.releases import ReleaseLabel
 
 PERIOD = Duration.minutes(5)
@@ -52,8 +56,11 @@ class ServerlessAlarmThresholds:
 class EmrServerlessMonitoring(Construct):
     """A dashboard per application and alarms on failed jobs, capacity near the maximum and idle warm workers.
 
-    :param worker_types: the worker types to chart. Default: Spark's Driver and Executor.
-    :param alarm_topic: Default: no alarm action.
+    :param worker_types: the WorkerType dimension values to chart and alarm on (``MetricWorkerType``). Default:
+        ``Spark_Driver`` and ``Spark_Executor``.
+        See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/app-job-metrics.html
+    :param alarm_topic: a topic created in this app gets the statements that let CloudWatch alarms publish; an
+        imported one must already allow them (see ``AlarmTopic``). Default: no alarm action.
     """
 
     def __init__(
@@ -62,7 +69,7 @@ class EmrServerlessMonitoring(Construct):
         construct_id: str,
         *,
         application: _ServerlessApplication,
-        worker_types: Sequence[str] = ("Driver", "Executor"),
+        worker_types: Sequence[str] = SPARK_WORKER_TYPES,
         alarm_topic: sns.ITopic | None = None,
         thresholds: ServerlessAlarmThresholds | None = None,
     ) -> None:
@@ -86,12 +93,9 @@ class EmrServerlessMonitoring(Construct):
             )
             for resource in ("CPU", "Memory", "Storage")
         }
-        idle_pre = {w: at(m.metric("IdleWorkerCount", worker_type=w,
-                                   capacity_allocation_type=CapacityAllocationType.PRE_INITIALIZED), "Minimum")
-                    for w in worker_types}  # fmt: skip
-        running_pre = {w: at(m.metric("RunningWorkerCount", worker_type=w,
-                                      capacity_allocation_type=CapacityAllocationType.PRE_INITIALIZED))
-                       for w in worker_types}  # fmt: skip
+        pre = CapacityAllocationType.PRE_INITIALIZED
+        idle_pre = {w: at(m.idle_worker_count(w, pre), "Minimum") for w in worker_types}
+        running_pre = {w: at(m.running_worker_count(w, pre)) for w in worker_types}
         idle_periods = max(1, int(thresholds.idle_pre_initialized_for.to_minutes() // PERIOD.to_minutes()))
         gte = cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
         self.alarms: dict[str, cw.Alarm] = {
@@ -109,13 +113,19 @@ class EmrServerlessMonitoring(Construct):
                 "Missing data (stopped application) is not breaching."),
         }  # fmt: skip
         for worker, metric in idle_pre.items():
-            self.alarms[f"IdlePreInitialized{worker}"] = metric.create_alarm(
-                self, f"IdlePreInitialized{worker}", threshold=1, evaluation_periods=idle_periods,
+            name = worker.split("_", 1)[-1]  # Spark_Driver -> IdlePreInitializedDriver
+            self.alarms[f"IdlePreInitialized{name}"] = metric.create_alarm(
+                self, f"IdlePreInitialized{name}", threshold=1, evaluation_periods=idle_periods,
                 comparison_operator=gte, treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
                 alarm_description=f"Pre-initialized {worker} workers have been idle too long (they cost money). "
                 "Missing data (no pre-initialized capacity) is not breaching.")  # fmt: skip
         for alarm in self.alarms.values():
             notify(alarm, alarm_topic)
+
+        def per_pool(metric_name: str, statistic: str = "Average") -> list[cw.IMetric]:
+            return [at(m.metric(metric_name, worker_type=w, capacity_allocation_type=c),
+                       statistic).with_(label=f"{metric_name} {w} {c.value}")
+                    for w in worker_types for c in CapacityAllocationType]  # fmt: skip
 
         def capacity(resource: str) -> list[cw.IMetric]:
             return [at(m.metric(f"{resource}Allocated", worker_type=w, capacity_allocation_type=c),
@@ -136,8 +146,14 @@ class EmrServerlessMonitoring(Construct):
             cw.AlarmStatusWidget(title="Alarms", alarms=list(self.alarms.values()), width=24, height=3),
             cw.GraphWidget(title="vCPU by worker type and pool", left=capacity("CPU"), width=12, stacked=True),
             cw.GraphWidget(title="Memory by worker type and pool", left=capacity("Memory"), width=12, stacked=True),
-            cw.GraphWidget(title="Workers", left=[at(m.metric("RunningWorkerCount"), "Average"),
-                                                  at(m.metric("IdleWorkerCount"), "Average")], width=12),
+            cw.GraphWidget(title="Workers", left=[at(m.running_worker_count(), "Average"),
+                                                  at(m.idle_worker_count(), "Average"),
+                                                  at(m.pending_creation_worker_count(), "Maximum"),
+                                                  at(m.total_worker_count(), "Average")], width=12),
+            cw.GraphWidget(title="Workers pending creation by worker type and pool (lasting: capacity not obtained)",
+                           left=per_pool("PendingCreationWorkerCount", "Maximum"), width=12),
+            cw.GraphWidget(title="Total workers by worker type and pool", left=per_pool("TotalWorkerCount"),
+                           width=12, stacked=True),
             cw.GraphWidget(title="Pre-initialized capacity utilization %", left=utilization, width=12,
                            left_y_axis=cw.YAxisProps(min=0, max=100)),
             cw.GraphWidget(title="Capacity against the maximum allowed (%)", left=list(pct.values()), width=12,

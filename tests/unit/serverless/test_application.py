@@ -192,9 +192,12 @@ def test_imported_application_arn_and_metrics_by_release(built: dict) -> None:
     imported, old = built["imported"], built["old"]
     assert stack.resolve(imported.application_arn)["Fn::Join"][1][-1].endswith(":/applications/00f6b0eou5biqd0l")
     pre_initialized = CapacityAllocationType.PRE_INITIALIZED
-    new_metric = imported.metric_cpu_allocated(worker_type="Driver", capacity_allocation_type=pre_initialized)
+    # WorkerType values as EMR Serverless publishes them (Spark_Driver, not the initial-capacity key Driver).
+    # See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/app-job-metrics.html
+    new_metric = imported.metric_cpu_allocated(worker_type="Spark_Driver", capacity_allocation_type=pre_initialized)
     assert new_metric.dimensions == {"ApplicationId": "00f6b0eou5biqd0l", "ApplicationName": "legacy",
-                                     "WorkerType": "Driver", "CapacityAllocationType": "PreInitCapacity"}  # fmt: skip
+                                     "WorkerType": "Spark_Driver",
+                                     "CapacityAllocationType": "PreInitCapacity"}  # fmt: skip
     assert old.metric_cpu_allocated().dimensions == {"ApplicationId": "00f6b0eou5bzzz0l"}
 
 
