@@ -7,7 +7,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install synth test lint typecheck bench clean
+.PHONY: install synth test integ lint typecheck bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -34,6 +34,14 @@ test: install
 	$(VENV)/bin/ruff check emr_constructs stacks tests benchmarks app.py
 	$(VENV)/bin/ruff format --check emr_constructs stacks tests benchmarks app.py
 	$(VENV)/bin/mypy
+
+## Deploy each integration app (tests/integ) to the account of your AWS credentials, run the word count with emrctl,
+## then destroy everything (also on failure). ENV: cdk.json environment to start from; RUNTIMES: a comma-separated
+## subset of serverless,ec2,eks. Costs money and takes about an hour; see README "Integration tests".
+ENV ?= default
+RUNTIMES ?= serverless,ec2,eks
+integ: install
+	$(PY) -m tests.integ.run --env $(ENV) --runtimes $(RUNTIMES)
 
 bench: install
 	$(PY) benchmarks/synth.py
