@@ -59,7 +59,7 @@ class EmrServerlessStack(Stack):
                 name=config.glue_database, description="Tables written by EMR Serverless jobs"
             ),
         )
-        # An L1 resource defaults to DeletionPolicy Delete: the table definitions are data, so follow the stack's policy.
+        # An L1 resource defaults to DeletionPolicy Delete; table definitions are data: follow the stack's policy.
         database.apply_removal_policy(removal_policy)
         self.application = EmrServerlessApplication(
             self,
