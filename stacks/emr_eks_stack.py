@@ -93,6 +93,7 @@ class EmrEksStack(Stack):
             removal_policy=removal_policy,
         )
         CfnOutput(self, "VirtualClusterId", value=virtual_cluster.virtual_cluster_id)
+        CfnOutput(self, "DataBucket", value=data.bucket_name)
         CfnOutput(self, "ExecutionRoleArn", value=role.role_arn)
         CfnOutput(self, "LogGroupName", value=virtual_cluster.log_group.log_group_name)
         CfnOutput(self, "LogUri", value=f"s3://{storage.logs.bucket_name}/emr-eks-logs/")
