@@ -200,6 +200,28 @@ class Reason(Enum):
         ("@aws-cdk/aws-eks:isolatedSubnetsForKubectlPrivateSubnets",),
     )
 
+    INTEG_TEST_ASSERTIONS = (
+        "aws-cdk.integ-tests-alpha's assertion providers and waiters: Lambda functions and roles it generates for an "
+        "integration-test stack that is deployed, asserted and destroyed by make integ; its runtime and policies "
+        "(AWS API calls the assertions make) are set by that library, and it needs no VPC, DLQ or reserved "
+        "concurrency",
+        (
+            "AwsSolutions-IAM4",
+            "AwsSolutions-IAM5",
+            "HIPAA.Security-IAMNoInlinePolicy",
+            "NIST.800.53.R5-IAMNoInlinePolicy",
+            "PCI.DSS.321-IAMNoInlinePolicy",
+            "AwsSolutions-L1",
+            "HIPAA.Security-LambdaConcurrency",
+            "HIPAA.Security-LambdaDLQ",
+            "HIPAA.Security-LambdaInsideVPC",
+            "NIST.800.53.R5-LambdaConcurrency",
+            "NIST.800.53.R5-LambdaDLQ",
+            "NIST.800.53.R5-LambdaInsideVPC",
+            "PCI.DSS.321-LambdaInsideVPC",
+        ),
+    )
+
     def __init__(self, text: str, rules: tuple[str, ...]) -> None:
         self.text = text
         self.rules = rules

@@ -300,7 +300,7 @@ def acknowledge_test_infrastructure(assertions: cdk.Stack) -> None:
     integ-tests-alpha writes its roles as plain ``CfnResource``s (not ``iam.CfnRole``), so their IAM4/IAM5 findings
     are acknowledged here one by one, as ``acknowledge`` does for ``iam.CfnRole``.
     """
-    reason = Reason.CDK_CUSTOM_RESOURCE_PROVIDER
+    reason = Reason.INTEG_TEST_ASSERTIONS
     for node in assertions.node.find_all():
         if not isinstance(node, cdk.CfnResource):
             continue
