@@ -99,6 +99,39 @@ def check_pipeline(ns: dict[str, Any]) -> None:
     assert len(template.find_resources("AWS::Scheduler::Schedule")) == 1
 
 
+def check_tls(ns: dict[str, Any]) -> None:
+    template = Template.from_stack(ns["stack"])
+    (certificate_id,) = template.find_resources("Custom::EmrTlsCertificate")
+    (security,) = template.find_resources("AWS::EMR::SecurityConfiguration").values()
+    assert certificate_id in str(security["Properties"]["SecurityConfiguration"])  # URI read from the certificate
+    assert "tls/emr-certificates.zip" in str(template.find_resources("AWS::IAM::ManagedPolicy"))
+
+
+def check_eks_karpenter(ns: dict[str, Any]) -> None:
+    template = Template.from_stack(ns["stack"])
+    associations = template.find_resources("AWS::EKS::PodIdentityAssociation").values()
+    emr = [str(a["Properties"]["ServiceAccount"]) for a in associations if "emr-containers-sa-spark" in str(a)]
+    assert sorted(role for a in emr for role in ("client", "driver", "executor") if f"spark-{role}-" in a) == [
+        "client",
+        "driver",
+        "executor",
+    ]
+    selector = ns["templates"].executor_template["spec"]["nodeSelector"]
+    assert selector["karpenter.sh/capacity-type"] == "spot"
+
+
+def check_alarm_topic(ns: dict[str, Any]) -> None:
+    template = Template.from_stack(ns["stack"])
+    (policy,) = template.find_resources("AWS::SNS::TopicPolicy").values()
+    publishers = [
+        s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s.get("Action") == "sns:Publish"
+    ]
+    assert any(
+        s["Principal"] == {"Service": "cloudwatch.amazonaws.com"} and "aws:SourceAccount" in str(s["Condition"])
+        for s in publishers
+    )
+
+
 def check_compliance(ns: dict[str, Any]) -> None:
     with pytest.raises(RuntimeError, match="ValidationFailed"):
         ns["app"].synth()
@@ -112,6 +145,9 @@ CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "serverless": check_serverless,
     "eks": check_eks,
     "pipeline": check_pipeline,
+    "tls": check_tls,
+    "eks-karpenter": check_eks_karpenter,
+    "alarm-topic": check_alarm_topic,
     "compliance": check_compliance,
 }
 
