@@ -123,9 +123,7 @@ def check_eks_karpenter(ns: dict[str, Any]) -> None:
 def check_alarm_topic(ns: dict[str, Any]) -> None:
     template = Template.from_stack(ns["stack"])
     (policy,) = template.find_resources("AWS::SNS::TopicPolicy").values()
-    publishers = [
-        s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s.get("Action") == "sns:Publish"
-    ]
+    publishers = [s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s.get("Action") == "sns:Publish"]
     assert any(
         s["Principal"] == {"Service": "cloudwatch.amazonaws.com"} and "aws:SourceAccount" in str(s["Condition"])
         for s in publishers

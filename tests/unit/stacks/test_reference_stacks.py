@@ -159,7 +159,14 @@ def test_eks_stack_imports_the_named_cluster_and_outputs(default: dict) -> None:
     provider = virtual_cluster["Properties"]["ContainerProvider"]
     assert provider["Id"] == "emr-platform" and provider["Info"]["EksInfo"]["Namespace"] == "emr-jobs"
     assert _of_type(eks_stack, "AWS::EKS::Cluster") == []
-    for name in ("VirtualClusterId", "ExecutionRoleArn", "LogGroupName", "DriverPodTemplate", "ExecutorPodTemplate", "DataBucket"):
+    for name in (
+        "VirtualClusterId",
+        "ExecutionRoleArn",
+        "LogGroupName",
+        "DriverPodTemplate",
+        "ExecutorPodTemplate",
+        "DataBucket",
+    ):
         assert name in eks_stack["Outputs"], name
     roles = [
         r
