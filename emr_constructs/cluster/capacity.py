@@ -33,6 +33,8 @@ EBS_VOLUME_TYPES = ("gp3", "gp2", "io1", "io2", "st1", "sc1", "standard")
 
 
 class Market(Enum):
+    """How an instance group or fleet buys its instances: On-Demand or Spot."""
+
     ON_DEMAND = "ON_DEMAND"
     SPOT = "SPOT"
 
@@ -48,6 +50,8 @@ class SpotAllocationStrategy(Enum):
 
 
 class SpotTimeoutAction(Enum):
+    """What a fleet does when Spot capacity is not provisioned within the timeout."""
+
     SWITCH_TO_ON_DEMAND = "SWITCH_TO_ON_DEMAND"
     TERMINATE_CLUSTER = "TERMINATE_CLUSTER"
 

@@ -16,6 +16,7 @@ IDLE_TIMEOUT_SECONDS = (60, 7 * 24 * 3600)
 
 
 def validate_applications(release: ReleaseLabel, applications: Sequence[Application]) -> None:
+    """Raise ``ValueError`` for an unknown application, or one a Spark-only release line does not ship."""
     for app in applications:
         Application.of(app.name)
         if release.is_spark_only and app.name not in SPARK_ONLY_LINE_APPLICATIONS:
@@ -32,6 +33,7 @@ def check_multi_primary(
     termination_protection: bool | None,
     security_configuration: EmrSecurityConfiguration | None,
 ) -> None:
+    """Raise ``ValueError`` for settings EMR rejects or ignores on a cluster with three primary nodes."""
     if not multi_primary:
         return
     if termination_protection is False:
@@ -54,6 +56,8 @@ def check_multi_primary(
 def idle_timeout_seconds(
     release: ReleaseLabel, idle_timeout: Duration | None, multi_primary: bool, transient: bool
 ) -> int | None:
+    """The idle auto-termination timeout in seconds, or ``None`` where EMR must not get one (three primary nodes, a
+    transient cluster, a release without auto-termination). Default: ``DEFAULT_IDLE_TIMEOUT``."""
     if multi_primary or transient:
         return None
     if idle_timeout is None:

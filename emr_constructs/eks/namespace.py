@@ -24,6 +24,7 @@ _QUANTITY = re.compile(r"(\d+(\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?")
 
 
 def check_quantity(prop: str, value: str | None) -> None:
+    """Raise ``ValueError`` naming ``prop`` unless ``value`` is a Kubernetes quantity, ``None`` or a token."""
     if value is None or is_token(value):
         return
     if not isinstance(value, str) or not _QUANTITY.fullmatch(value):
@@ -126,6 +127,7 @@ def check_quota_admits_spark(quota: ResourceQuota, limit_range: LimitRange | Non
 
 
 def namespace_manifest(namespace: str) -> dict[str, Any]:
+    """The Kubernetes manifest of the namespace that holds the virtual cluster's jobs."""
     return {
         "apiVersion": "v1",
         "kind": "Namespace",

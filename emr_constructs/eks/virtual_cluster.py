@@ -35,6 +35,8 @@ JOB_RUN_ACTIONS = ["emr-containers:DescribeJobRun", "emr-containers:ListJobRuns"
 
 
 class VirtualClusterBase(Construct):
+    """What an EMR on EKS virtual cluster offers whether defined here or imported: its ARN, grants and metrics."""
+
     virtual_cluster_id: str
 
     @property

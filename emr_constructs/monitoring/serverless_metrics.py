@@ -23,6 +23,8 @@ DEFAULT_PERIOD = Duration.minutes(1)
 
 
 class CapacityAllocationType(Enum):
+    """The values of the CapacityAllocationType metric dimension: pre-initialized or on-demand capacity."""
+
     PRE_INITIALIZED = "PreInitCapacity"
     ON_DEMAND = "OnDemandCapacity"
 

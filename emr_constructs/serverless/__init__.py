@@ -1,25 +1,32 @@
-"""EMR Serverless: ``EmrServerlessApplication``, worker sizes and capacity."""
+"""EMR Serverless: ``EmrServerlessApplication``, worker sizes and capacity.
 
-from emr_constructs.serverless.application import ApplicationBase, EmrServerlessApplication, InteractiveConfiguration
-from emr_constructs.serverless.workers import (
-    ApplicationType,
-    Architecture,
-    DiskType,
-    InitialCapacity,
-    MaximumCapacity,
-    WorkerConfiguration,
-    WorkerType,
-)
+The names come from ``emr_constructs._EXPORTS`` (the one list of the public surface) and load lazily.
+"""
 
-__all__ = [
-    "ApplicationBase",
-    "ApplicationType",
-    "Architecture",
-    "DiskType",
-    "EmrServerlessApplication",
-    "InitialCapacity",
-    "InteractiveConfiguration",
-    "MaximumCapacity",
-    "WorkerConfiguration",
-    "WorkerType",
-]
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from emr_constructs import _EXPORTS as _LIBRARY_EXPORTS
+from emr_constructs._internal.exports import exports_under, lazy_attributes
+
+_EXPORTS = exports_under(_LIBRARY_EXPORTS, __name__)
+__all__ = list(_EXPORTS)
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
+
+if TYPE_CHECKING:
+    from emr_constructs.serverless.application import ApplicationBase as ApplicationBase
+    from emr_constructs.serverless.application import EmrServerlessApplication as EmrServerlessApplication
+    from emr_constructs.serverless.application import InteractiveConfiguration as InteractiveConfiguration
+    from emr_constructs.serverless.runtime_configuration import glue_catalog as glue_catalog
+    from emr_constructs.serverless.runtime_configuration import iceberg as iceberg
+    from emr_constructs.serverless.runtime_configuration import render_configurations as render_configurations
+    from emr_constructs.serverless.workers import ApplicationType as ApplicationType
+    from emr_constructs.serverless.workers import Architecture as Architecture
+    from emr_constructs.serverless.workers import DiskType as DiskType
+    from emr_constructs.serverless.workers import InitialCapacity as InitialCapacity
+    from emr_constructs.serverless.workers import MaximumCapacity as MaximumCapacity
+    from emr_constructs.serverless.workers import WorkerConfiguration as WorkerConfiguration
+    from emr_constructs.serverless.workers import WorkerType as WorkerType
