@@ -173,7 +173,7 @@ class EmrServerlessApplication(ApplicationBase):
     :param security_groups: Default: one group created here (all outbound, no inbound).
     :param image_uri: a custom image for all workers (emr-6.9.0+). :param worker_image_uris: per worker type.
     :param runtime_configuration: configuration classifications such as ``spark-defaults``.
-    :param glue_data_catalog: Glue Data Catalog as metastore. :param iceberg: Apache Iceberg (Spark only).
+    :param glue_data_catalog: Glue Data Catalog as metastore. :param iceberg_enabled: Apache Iceberg (Spark only).
     :param interactive: Default: none (batch only).
     :param log_bucket: S3 destination of job logs. Default: a new ``SecureBucket`` (KMS, RETAIN).
     :param cloudwatch_logs: Default: on, to a KMS-encrypted log group created here (retention one year, RETAIN).
