@@ -81,9 +81,13 @@ class EmrEksStack(Stack):
         # The pods select the On-Demand/Spot label of the nodes' provisioner (an imported cluster says which in config).
         karpenter = config.capacity_provider == "karpenter"
         templates = PodTemplates(
-            self, "PodTemplates", bucket=data, prefix=DATA_PREFIXES["pod_templates"], removal_policy=removal_policy,
+            self,
+            "PodTemplates",
+            bucket=data,
+            prefix=DATA_PREFIXES["pod_templates"],
+            removal_policy=removal_policy,
             capacity_provider=CapacityProvider.KARPENTER if karpenter else CapacityProvider.MANAGED_NODE_GROUPS,
-        )  # fmt: skip
+        )
         topic = alarm_topic(self, key=storage.key, email=config.alarm_email)
         monitoring = EmrEksMonitoring(
             self,

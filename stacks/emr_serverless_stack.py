@@ -114,7 +114,11 @@ class EmrServerlessStack(Stack):
                     name="wordcount",
                     entry_point=f"s3://{bucket}/{DATA_PREFIXES['scripts']}wordcount.py",
                     arguments=[f"s3://{bucket}/{DATA_PREFIXES['curated']}wordcount/"],
-                    driver_cores=1, driver_memory="4g", executor_cores=1, executor_memory="4g", executor_instances=1,
+                    driver_cores=1,
+                    driver_memory="4g",
+                    executor_cores=1,
+                    executor_memory="4g",
+                    executor_instances=1,
                     log_uri=self.application.log_uri,
                 )
             ],
@@ -123,7 +127,7 @@ class EmrServerlessStack(Stack):
             schedule_enabled=config.pipeline_schedule_enabled,
             alarm_topic=topic,
             removal_policy=removal_policy,
-        )  # fmt: skip
+        )
         CfnOutput(self, "PipelineStateMachineArn", value=self.pipeline.state_machine_arn)
         CfnOutput(self, "ApplicationId", value=self.application.application_id)
         CfnOutput(self, "ApplicationName", value=self.application.application_name or "")

@@ -86,8 +86,11 @@ def check_eks(ns: dict[str, Any]) -> None:
     template = Template.from_stack(ns["stack"])
     (vc,) = template.find_resources("AWS::EMRContainers::VirtualCluster").values()
     assert vc["Properties"]["ContainerProvider"]["Info"]["EksInfo"]["Namespace"] == "analytics"
-    roles = [r for r in template.find_resources("AWS::IAM::Role").values()
-             if str(r["Properties"].get("RoleName", "")).startswith("emr-eks-job-")]  # fmt: skip
+    roles = [
+        r
+        for r in template.find_resources("AWS::IAM::Role").values()
+        if str(r["Properties"].get("RoleName", "")).startswith("emr-eks-job-")
+    ]
     assert len(roles) == 1
     assert len(template.find_resources("AWS::Logs::MetricFilter")) == 7
 

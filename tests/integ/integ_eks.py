@@ -68,9 +68,13 @@ def build(app: cdk.App, context: Mapping[str, Any]) -> IntegApp:
         name="integ-wordcount",
         entry_point=job.script_uri,
         arguments=[job.input_uri, job.output_uri("deploy")],
-        driver_cores=1, driver_memory="2g", executor_cores=1, executor_memory="2g", executor_instances=1,
+        driver_cores=1,
+        driver_memory="2g",
+        executor_cores=1,
+        executor_memory="2g",
+        executor_instances=1,
         runtime_role_arn=role.role_arn,
-    )  # fmt: skip
+    )
     request = spark.to_eks_start_job_run(
         vc_id,
         integ.config.eks.release_label,

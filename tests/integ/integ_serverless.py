@@ -52,10 +52,14 @@ def build(app: cdk.App, context: Mapping[str, Any]) -> IntegApp:
         name="integ-wordcount",
         entry_point=job.script_uri,
         arguments=[job.input_uri, job.output_uri("deploy")],
-        driver_cores=1, driver_memory="2g", executor_cores=1, executor_memory="2g", executor_instances=1,
+        driver_cores=1,
+        driver_memory="2g",
+        executor_cores=1,
+        executor_memory="2g",
+        executor_instances=1,
         runtime_role_arn=role.role_arn,
         log_uri=stack.application.log_uri,
-    )  # fmt: skip
+    )
     calls = integ.test.assertions
     ready = wait(
         calls.aws_api_call("EMRServerless", "getApplication", {"applicationId": application_id}),

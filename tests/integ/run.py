@@ -226,10 +226,23 @@ class Integ:
         outputs = self.outputs(self.stacks["assertions"])
         output_uri = f"{outputs['OutputPrefix']}emrctl-{int(time.time())}/"
         submit = self.emrctl(
-            "submit", "--stack", self.stacks["runtime"], "--name", "integ-wordcount-emrctl",
-            "--entry-point", outputs["EntryPoint"], "--arg", outputs["InputUri"], "--arg", output_uri,
-            "--wait", "--timeout", "3000", "--interval", "20",
-        )  # fmt: skip
+            "submit",
+            "--stack",
+            self.stacks["runtime"],
+            "--name",
+            "integ-wordcount-emrctl",
+            "--entry-point",
+            outputs["EntryPoint"],
+            "--arg",
+            outputs["InputUri"],
+            "--arg",
+            output_uri,
+            "--wait",
+            "--timeout",
+            "3000",
+            "--interval",
+            "20",
+        )
         if self.runtime == "eks":
             submit += ["--release-label", outputs["ReleaseLabel"]]
         result = subprocess.run(submit, cwd=ROOT, capture_output=True, text=True, check=False)
@@ -288,8 +301,11 @@ def main(argv: Sequence[str] | None = None, command: Command = run_command) -> i
     except Refusal as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"make integ: account {identity['Account']} as {identity['Arn']}, region {session.region_name}, "
-          f"env {args.env}, runtimes {', '.join(runtimes)}", flush=True)  # fmt: skip
+    print(
+        f"make integ: account {identity['Account']} as {identity['Arn']}, region {session.region_name}, "
+        f"env {args.env}, runtimes {', '.join(runtimes)}",
+        flush=True,
+    )
     failures: list[str] = []
     for runtime in runtimes:
         failures += Integ(runtime, args.env, session, command).run()

@@ -47,10 +47,13 @@ def deployed(session: boto3.session.Session) -> Iterator[dict[str, Any]]:
         "Resources": {
             "Data": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Delete"},
             "Kept": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain"},
-            "Logs": {"Type": "AWS::Logs::LogGroup", "DeletionPolicy": "Retain",
-                     "Properties": {"LogGroupName": "/integ/kept"}},
+            "Logs": {
+                "Type": "AWS::Logs::LogGroup",
+                "DeletionPolicy": "Retain",
+                "Properties": {"LogGroupName": "/integ/kept"},
+            },
         }
-    }  # fmt: skip
+    }
     cloudformation, s3 = session.client("cloudformation"), session.client("s3")
     cloudformation.create_stack(StackName=STACKS["runtime"], TemplateBody=json.dumps(template))
     resources = cloudformation.describe_stack_resources(StackName=STACKS["runtime"])["StackResources"]
@@ -155,15 +158,29 @@ def test_test_stacks_deploy_first_then_the_assertion_stack_and_a_failure_still_d
 
 
 def _driver(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tests.integ.run", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "tests.integ.run", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 @pytest.fixture
 def no_credentials(tmp_path: Any) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update({"AWS_CONFIG_FILE": str(tmp_path / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-                "AWS_EC2_METADATA_DISABLED": "true", "AWS_REGION": REGION, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    env.update(
+        {
+            "AWS_CONFIG_FILE": str(tmp_path / "none"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_REGION": REGION,
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     return env
 
 
@@ -188,6 +205,13 @@ def test_make_integ_refuses_an_unknown_runtime(no_credentials: dict[str, str]) -
 def test_the_driver_does_not_load_aws_cdk(no_credentials: dict[str, str]) -> None:
     """Teardown must work without jsii/node: the driver imports boto3 and the standard library only."""
     code = "import sys, tests.integ.run; print(sorted(m for m in sys.modules if m.startswith(('aws_cdk', 'jsii'))))"
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=no_credentials, capture_output=True,
-                            text=True, timeout=60, check=False)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=no_credentials,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.stdout.strip() == "[]", result.stderr

@@ -38,16 +38,28 @@ def moto_endpoint() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def aws_env(moto_endpoint: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": REGION,
-                "EMRCTL_ENDPOINT_URL": moto_endpoint, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    env.update(
+        {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_REGION": REGION,
+            "EMRCTL_ENDPOINT_URL": moto_endpoint,
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     return env
 
 
 @pytest.fixture(scope="session")
 def client(moto_endpoint: str) -> Callable[[str], Any]:
     def make(service: str) -> Any:
-        return boto3.client(service, region_name=REGION, endpoint_url=moto_endpoint,
-                            aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
+        return boto3.client(
+            service,
+            region_name=REGION,
+            endpoint_url=moto_endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
 
     return make
 
@@ -65,8 +77,14 @@ class Result:
 @pytest.fixture(scope="session")
 def emrctl(aws_env: dict[str, str]) -> Callable[..., Result]:
     def run(*args: str, env: dict[str, str] | None = None) -> Result:
-        proc = subprocess.run([sys.executable, "-m", "emr_constructs.ops", *args], env=env or aws_env,
-                              capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+        proc = subprocess.run(
+            [sys.executable, "-m", "emr_constructs.ops", *args],
+            env=env or aws_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
     return run
@@ -75,23 +93,46 @@ def emrctl(aws_env: dict[str, str]) -> Callable[..., Result]:
 @pytest.fixture(scope="session")
 def world(client: Callable[[str], Any]) -> dict[str, str]:
     iam = client("iam")
-    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                        "Principal": {"Service": "emr-serverless.amazonaws.com"}}]})  # fmt: skip
+    trust = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "sts:AssumeRole",
+                    "Principal": {"Service": "emr-serverless.amazonaws.com"},
+                }
+            ],
+        }
+    )
     role_arn = iam.create_role(RoleName="EMRServerlessS3RuntimeRole", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
-    app_id = client("emr-serverless").create_application(name="My_First_Application", releaseLabel="emr-7.10.0",
-                                                         type="SPARK")["applicationId"]  # fmt: skip
+    app_id = client("emr-serverless").create_application(
+        name="My_First_Application", releaseLabel="emr-7.10.0", type="SPARK"
+    )["applicationId"]
     cluster_id = client("emr").run_job_flow(
-        Name="restaurants", ReleaseLabel="emr-7.10.0", JobFlowRole="EMR_EC2_DefaultRole", ServiceRole="EMR_DefaultRole",
-        Instances={"MasterInstanceType": "m7g.xlarge", "SlaveInstanceType": "m7g.xlarge", "InstanceCount": 3,
-                   "KeepJobFlowAliveWhenNoSteps": True},
+        Name="restaurants",
+        ReleaseLabel="emr-7.10.0",
+        JobFlowRole="EMR_EC2_DefaultRole",
+        ServiceRole="EMR_DefaultRole",
+        Instances={
+            "MasterInstanceType": "m7g.xlarge",
+            "SlaveInstanceType": "m7g.xlarge",
+            "InstanceCount": 3,
+            "KeepJobFlowAliveWhenNoSteps": True,
+        },
         LogUri="s3://my-logs/emr/",
-    )["JobFlowId"]  # fmt: skip
+    )["JobFlowId"]
     vc_id = client("emr-containers").create_virtual_cluster(
         name="analytics",
         containerProvider={"id": "emr-platform", "type": "EKS", "info": {"eksInfo": {"namespace": "emr-jobs"}}},
     )["id"]
-    template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
-                "Outputs": {"ApplicationId": {"Value": app_id}, "RuntimeRoleArn": {"Value": role_arn},
-                            "LogUri": {"Value": "s3://my-logs/emr-serverless-logs/"}}}  # fmt: skip
+    template = {
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {
+            "ApplicationId": {"Value": app_id},
+            "RuntimeRoleArn": {"Value": role_arn},
+            "LogUri": {"Value": "s3://my-logs/emr-serverless-logs/"},
+        },
+    }
     client("cloudformation").create_stack(StackName="Emr-default-Serverless", TemplateBody=json.dumps(template))
     return {"role_arn": role_arn, "app_id": app_id, "cluster_id": cluster_id, "vc_id": vc_id}

@@ -8,14 +8,36 @@ from pathlib import Path
 
 from tests.ops.conftest import Result
 
-WORDCOUNT_CONF = ["spark.executor.cores=1", "spark.executor.memory=4g", "spark.driver.cores=1",
-                  "spark.driver.memory=4g", "spark.executor.instances=1"]  # fmt: skip
+WORDCOUNT_CONF = [
+    "spark.executor.cores=1",
+    "spark.executor.memory=4g",
+    "spark.driver.cores=1",
+    "spark.driver.memory=4g",
+    "spark.executor.instances=1",
+]
 
 
 def test_serverless_wordcount_by_application_and_role_name(emrctl: Callable[..., Result], world: dict) -> None:
-    args = ["--json", "serverless", "submit", "--target", "My_First_Application", "--role", "EMRServerlessS3RuntimeRole",
-            "--name", "wordcount", "--entry-point", "s3://my-data/scripts/wordcount.py",
-            "--arg", "s3://my-data/output/", "--log-uri", "s3://my-logs/jobs/", "--wait", "--interval", "0.2"]  # fmt: skip
+    args = [
+        "--json",
+        "serverless",
+        "submit",
+        "--target",
+        "My_First_Application",
+        "--role",
+        "EMRServerlessS3RuntimeRole",
+        "--name",
+        "wordcount",
+        "--entry-point",
+        "s3://my-data/scripts/wordcount.py",
+        "--arg",
+        "s3://my-data/output/",
+        "--log-uri",
+        "s3://my-logs/jobs/",
+        "--wait",
+        "--interval",
+        "0.2",
+    ]
     for conf in WORDCOUNT_CONF:
         args += ["--conf", conf]
     result = emrctl(*args)
@@ -46,11 +68,27 @@ def test_serverless_from_stack_outputs_and_logs(emrctl: Callable[..., Result], w
 
 
 def test_ec2_step_on_a_waiting_cluster_found_by_name(emrctl: Callable[..., Result], world: dict) -> None:
-    result = emrctl("--json", "ec2", "submit", "--target", "restaurants", "--name", "health-violations",
-                    "--entry-point", "s3://my-data/scripts/health_violations.py",
-                    "--arg", "--data_source", "--arg", "s3://my-data/restaurants/food_establishment_data.csv",
-                    "--arg", "--output_uri", "--arg", "s3://my-data/results/",
-                    "--action-on-failure", "CONTINUE")  # fmt: skip
+    result = emrctl(
+        "--json",
+        "ec2",
+        "submit",
+        "--target",
+        "restaurants",
+        "--name",
+        "health-violations",
+        "--entry-point",
+        "s3://my-data/scripts/health_violations.py",
+        "--arg",
+        "--data_source",
+        "--arg",
+        "s3://my-data/restaurants/food_establishment_data.csv",
+        "--arg",
+        "--output_uri",
+        "--arg",
+        "s3://my-data/results/",
+        "--action-on-failure",
+        "CONTINUE",
+    )
     assert result.code == 0, result.stderr
     step_id = result.json()["id"]
     status = emrctl("--json", "ec2", "status", "--target", world["cluster_id"], step_id)
@@ -62,8 +100,19 @@ def test_ec2_step_on_a_waiting_cluster_found_by_name(emrctl: Callable[..., Resul
 
 
 def test_eks_submit_and_cancel(emrctl: Callable[..., Result], world: dict) -> None:
-    submitted = emrctl("--json", "eks", "submit", "--target", "analytics", "--name", "pi", "--role", world["role_arn"],
-                       "--entry-point", "s3://my-data/scripts/pi.py")  # fmt: skip
+    submitted = emrctl(
+        "--json",
+        "eks",
+        "submit",
+        "--target",
+        "analytics",
+        "--name",
+        "pi",
+        "--role",
+        world["role_arn"],
+        "--entry-point",
+        "s3://my-data/scripts/pi.py",
+    )
     assert submitted.code == 0, submitted.stderr
     run_id = submitted.json()["id"]
     cancelled = emrctl("--json", "eks", "cancel", "--target", world["vc_id"], run_id)
@@ -80,21 +129,46 @@ def test_unknown_application_is_exit_3_with_one_line(emrctl: Callable[..., Resul
 
 
 def test_unknown_role_is_exit_3(emrctl: Callable[..., Result], world: dict) -> None:
-    result = emrctl("serverless", "submit", "--target", world["app_id"], "--role", "NoSuchRole",
-                    "--name", "x", "--entry-point", "s3://bkt/x.py")  # fmt: skip
+    result = emrctl(
+        "serverless",
+        "submit",
+        "--target",
+        world["app_id"],
+        "--role",
+        "NoSuchRole",
+        "--name",
+        "x",
+        "--entry-point",
+        "s3://bkt/x.py",
+    )
     assert result.code == 3 and "IAM role 'NoSuchRole' not found" in result.stderr
 
 
 def test_invalid_job_is_a_usage_error(emrctl: Callable[..., Result], world: dict) -> None:
-    result = emrctl("serverless", "submit", "--target", world["app_id"], "--role", world["role_arn"],
-                    "--name", "x", "--entry-point", "/local/x.py")  # fmt: skip
+    result = emrctl(
+        "serverless",
+        "submit",
+        "--target",
+        world["app_id"],
+        "--role",
+        world["role_arn"],
+        "--name",
+        "x",
+        "--entry-point",
+        "/local/x.py",
+    )
     assert result.code == 2 and "entry_point: got '/local/x.py'; must be an s3:// URI" in result.stderr
 
 
 def test_missing_credentials_is_exit_6(emrctl: Callable[..., Result], aws_env: dict[str, str], tmp_path: Path) -> None:
     env = {k: v for k, v in aws_env.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
-    env.update({"AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"), "AWS_CONFIG_FILE": str(tmp_path / "none"),
-                "AWS_EC2_METADATA_DISABLED": "true"})  # fmt: skip
+    env.update(
+        {
+            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+            "AWS_CONFIG_FILE": str(tmp_path / "none"),
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+    )
     result = emrctl("serverless", "list", "--target", "00f6b0eou5biqd0l", env=env)
     assert result.code == 6 and result.stderr.strip().startswith("error: no AWS credentials found")
 

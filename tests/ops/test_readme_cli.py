@@ -16,8 +16,10 @@ BLOCK = re.compile(r"<!-- cli: (?P<name>[\w-]+) -->\n```sh\n(?P<body>.*?)```", r
 
 def readme_cli_examples() -> dict[str, list[list[str]]]:
     text = (ROOT / "README.md").read_text()
-    return {m["name"]: [shlex.split(line)[1:] for line in m["body"].splitlines() if line.startswith("emrctl ")]
-            for m in BLOCK.finditer(text)}  # fmt: skip
+    return {
+        m["name"]: [shlex.split(line)[1:] for line in m["body"].splitlines() if line.startswith("emrctl ")]
+        for m in BLOCK.finditer(text)
+    }
 
 
 def test_the_readme_documents_both_flows() -> None:

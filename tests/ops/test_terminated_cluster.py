@@ -19,18 +19,37 @@ def terminated(client: Callable[[str], Any]) -> dict[str, str]:
     """A stack whose ClusterId output names a cluster that EMR has since terminated (moto: TerminateJobFlows)."""
     emr = client("emr")
     cluster_id = emr.run_job_flow(
-        Name="Emr-idle-Ec2-Cluster", ReleaseLabel="emr-7.10.0", JobFlowRole="EMR_EC2_DefaultRole",
-        ServiceRole="EMR_DefaultRole", LogUri="s3://my-logs/emr-logs/",
-        Instances={"MasterInstanceType": "m7g.xlarge", "SlaveInstanceType": "m7g.xlarge", "InstanceCount": 3,
-                   "KeepJobFlowAliveWhenNoSteps": True},
-    )["JobFlowId"]  # fmt: skip
-    step_id = emr.add_job_flow_steps(JobFlowId=cluster_id, Steps=[{"Name": "before", "HadoopJarStep": {
-        "Jar": "command-runner.jar", "Args": ["spark-submit", "s3://my-data/jobs/a.py"]}}])["StepIds"][0]  # fmt: skip
+        Name="Emr-idle-Ec2-Cluster",
+        ReleaseLabel="emr-7.10.0",
+        JobFlowRole="EMR_EC2_DefaultRole",
+        ServiceRole="EMR_DefaultRole",
+        LogUri="s3://my-logs/emr-logs/",
+        Instances={
+            "MasterInstanceType": "m7g.xlarge",
+            "SlaveInstanceType": "m7g.xlarge",
+            "InstanceCount": 3,
+            "KeepJobFlowAliveWhenNoSteps": True,
+        },
+    )["JobFlowId"]
+    step_id = emr.add_job_flow_steps(
+        JobFlowId=cluster_id,
+        Steps=[
+            {
+                "Name": "before",
+                "HadoopJarStep": {"Jar": "command-runner.jar", "Args": ["spark-submit", "s3://my-data/jobs/a.py"]},
+            }
+        ],
+    )["StepIds"][0]
     emr.terminate_job_flows(JobFlowIds=[cluster_id])
     assert emr.describe_cluster(ClusterId=cluster_id)["Cluster"]["Status"]["State"] == "TERMINATED"
-    template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
-                "Outputs": {"ClusterId": {"Value": cluster_id}, "LogUri": {"Value": "s3://my-logs/emr-logs/"},
-                            "RuntimeRoleArn": {"Value": "arn:aws:iam::123456789012:role/SparkJobRole"}}}  # fmt: skip
+    template = {
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {
+            "ClusterId": {"Value": cluster_id},
+            "LogUri": {"Value": "s3://my-logs/emr-logs/"},
+            "RuntimeRoleArn": {"Value": "arn:aws:iam::123456789012:role/SparkJobRole"},
+        },
+    }
     client("cloudformation").create_stack(StackName=STACK, TemplateBody=json.dumps(template))
     return {"cluster_id": cluster_id, "step_id": step_id}
 

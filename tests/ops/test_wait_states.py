@@ -25,8 +25,9 @@ APP, RUN = "00f6b0eou5biqd0l", "00f6b25bek7v3f0l"
 
 
 def _client(service: str) -> Any:
-    return boto3.client(service, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x",
-                        config=RETRIES)  # fmt: skip
+    return boto3.client(
+        service, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x", config=RETRIES
+    )
 
 
 @pytest.fixture
@@ -38,9 +39,19 @@ def serverless() -> Iterator[tuple[ServerlessRuntime, Stubber]]:
 
 def _run(state: str, details: str = "") -> dict[str, Any]:
     now = "2026-11-23T00:00:00Z"
-    run = {"applicationId": APP, "jobRunId": RUN, "arn": f"arn:aws:emr-serverless:us-east-1:1:/applications/{APP}/jobruns/{RUN}",
-           "createdBy": "arn:aws:iam::123456789012:user/me", "createdAt": now, "updatedAt": now, "executionRole": "arn:aws:iam::1:role/r",
-           "state": state, "stateDetails": details or state, "releaseLabel": "emr-7.10.0", "jobDriver": {"sparkSubmit": {"entryPoint": "s3://b/x.py"}}}  # fmt: skip
+    run = {
+        "applicationId": APP,
+        "jobRunId": RUN,
+        "arn": f"arn:aws:emr-serverless:us-east-1:1:/applications/{APP}/jobruns/{RUN}",
+        "createdBy": "arn:aws:iam::123456789012:user/me",
+        "createdAt": now,
+        "updatedAt": now,
+        "executionRole": "arn:aws:iam::1:role/r",
+        "state": state,
+        "stateDetails": details or state,
+        "releaseLabel": "emr-7.10.0",
+        "jobDriver": {"sparkSubmit": {"entryPoint": "s3://b/x.py"}},
+    }
     return {"jobRun": run}
 
 
@@ -58,8 +69,16 @@ class FakeClock:
 def _wait(runtime: Any, target: str, run: str, timeout: float = 100) -> tuple[RunState, list[str]]:
     seen: list[str] = []
     clock = FakeClock()
-    state = wait_for(runtime, target, run, timeout=timeout, interval=10, clock=clock, sleep=clock.sleep,
-                     on_change=lambda s, _: seen.append(s.state))  # fmt: skip
+    state = wait_for(
+        runtime,
+        target,
+        run,
+        timeout=timeout,
+        interval=10,
+        clock=clock,
+        sleep=clock.sleep,
+        on_change=lambda s, _: seen.append(s.state),
+    )
     return state, seen
 
 
@@ -91,8 +110,9 @@ def test_timeout_raises_exit_5(serverless: tuple[ServerlessRuntime, Stubber]) ->
 
 def test_throttling_after_retries_is_exit_4_with_one_line(serverless: tuple[ServerlessRuntime, Stubber]) -> None:
     runtime, stub = serverless
-    stub.add_client_error("get_job_run", service_error_code="ThrottlingException", service_message="Rate exceeded",
-                          http_status_code=400)  # fmt: skip
+    stub.add_client_error(
+        "get_job_run", service_error_code="ThrottlingException", service_message="Rate exceeded", http_status_code=400
+    )
     with pytest.raises(Failure) as err, aws_errors():
         runtime.describe(APP, RUN)
     assert err.value.code == EXIT_AWS
@@ -107,8 +127,11 @@ def test_ec2_failed_step_and_cancel() -> None:
             status: dict[str, Any] = {"State": state}
             if state == "FAILED":
                 status["FailureDetails"] = {"Reason": "Spark application failed"}
-            stub.add_response("describe_step", {"Step": {"Id": "s-1", "Name": "x", "Status": status}},
-                              {"ClusterId": "j-1", "StepId": "s-1"})  # fmt: skip
+            stub.add_response(
+                "describe_step",
+                {"Step": {"Id": "s-1", "Name": "x", "Status": status}},
+                {"ClusterId": "j-1", "StepId": "s-1"},
+            )
         stub.add_response("cancel_steps", {"CancelStepsInfoList": []}, {"ClusterId": "j-1", "StepIds": ["s-1"]})
         final, seen = _wait(runtime, "j-1", "s-1")
         runtime.cancel("j-1", "s-1")

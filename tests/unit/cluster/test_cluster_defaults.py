@@ -222,9 +222,13 @@ def test_managed_security_groups_are_tagged_and_service_access_uses_9443(templat
     )
     template.has_resource_properties(
         "AWS::EC2::SecurityGroupIngress",
-        {"FromPort": 9443, "ToPort": 9443, "IpProtocol": "tcp",
-         "SourceSecurityGroupId": {"Fn::GetAtt": [Match.string_like_regexp("Primary"), "GroupId"]}},
-    )  # fmt: skip
+        {
+            "FromPort": 9443,
+            "ToPort": 9443,
+            "IpProtocol": "tcp",
+            "SourceSecurityGroupId": {"Fn::GetAtt": [Match.string_like_regexp("Primary"), "GroupId"]},
+        },
+    )
     template.has_resource_properties("AWS::EC2::SecurityGroupEgress", {"FromPort": 8443, "ToPort": 8443})
 
 

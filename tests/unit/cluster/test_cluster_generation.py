@@ -60,8 +60,11 @@ def test_a_new_generation_changes_a_create_only_property_of_the_cluster(template
     # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html (Name:
     # "Update requires: Replacement"); https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-auto-termination-policy.html
     (_, before), (_, after) = _cluster(templates[0]), _cluster(templates[1])
-    changed = {p for p in before["Properties"].keys() | after["Properties"].keys()
-               if before["Properties"].get(p) != after["Properties"].get(p)}  # fmt: skip
+    changed = {
+        p
+        for p in before["Properties"].keys() | after["Properties"].keys()
+        if before["Properties"].get(p) != after["Properties"].get(p)
+    }
     assert changed == {"Name"}
     assert "Name" in _create_only("AWS::EMR::Cluster")
 

@@ -69,8 +69,13 @@ def clusters() -> dict[str, dict]:
         termination_protection=True,
         idle_timeout=Duration.minutes(30),
     )
-    EmrCluster(stack, "Spark8", vpc=vpc, release_label=ReleaseLabel.of("emr-spark-8.0.0"),
-               applications=[Application.SPARK, Application.LIVY])  # fmt: skip
+    EmrCluster(
+        stack,
+        "Spark8",
+        vpc=vpc,
+        release_label=ReleaseLabel.of("emr-spark-8.0.0"),
+        applications=[Application.SPARK, Application.LIVY],
+    )
     outposts_subnet = ec2.Subnet.from_subnet_attributes(
         stack, "OutpostSubnet", subnet_id="subnet-0outpost00000000", availability_zone="us-east-1a"
     )

@@ -19,10 +19,20 @@ MANAGED_POLICY_TAG = {"Key": "for-use-with-amazon-emr-managed-policies", "Value"
 # The Glue Data Catalog permissions AWS documents for a job runtime role (create and read the catalog):
 # https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/security-iam-runtime-role.html
 DOCUMENTED_RUNTIME_GLUE_ACTIONS = {
-    "glue:GetDatabase", "glue:CreateDatabase", "glue:GetDatabases", "glue:CreateTable", "glue:GetTable",
-    "glue:UpdateTable", "glue:DeleteTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions",
-    "glue:CreatePartition", "glue:BatchCreatePartition", "glue:GetUserDefinedFunctions",
-}  # fmt: skip
+    "glue:GetDatabase",
+    "glue:CreateDatabase",
+    "glue:GetDatabases",
+    "glue:CreateTable",
+    "glue:GetTable",
+    "glue:UpdateTable",
+    "glue:DeleteTable",
+    "glue:GetTables",
+    "glue:GetPartition",
+    "glue:GetPartitions",
+    "glue:CreatePartition",
+    "glue:BatchCreatePartition",
+    "glue:GetUserDefinedFunctions",
+}
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +122,15 @@ def test_runtime_role_glue_access_is_scoped_to_catalog_and_named_databases(templ
     resources = [json.dumps(r) for r in _list(_glue_statement(template, "Lakehouse")["Resource"])]
     assert not any(r == '"*"' for r in resources)
     joined = " ".join(resources)
-    expected = [":catalog", ":database/default", ":database/curated", ":table/default/*", ":table/curated/*",
-                ":userDefinedFunction/default/*", ":userDefinedFunction/curated/*"]  # fmt: skip
+    expected = [
+        ":catalog",
+        ":database/default",
+        ":database/curated",
+        ":table/default/*",
+        ":table/curated/*",
+        ":userDefinedFunction/default/*",
+        ":userDefinedFunction/curated/*",
+    ]
     for arn_end in expected:
         assert arn_end + '"' in joined, arn_end
     assert "database/*" not in joined and "table/*/*" not in joined

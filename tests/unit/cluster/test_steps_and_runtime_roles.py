@@ -47,8 +47,13 @@ def built() -> dict:
             py_files=["s3://my-artifacts/jobs/lib.zip"],
         )
     )
-    cluster.add_step(Step(name="hive", args=["hive-script", "--run-hive-script", "--args", "-f", "s3://my-artifacts/q.sql"],
-                          action_on_failure=ActionOnFailure.CANCEL_AND_WAIT))  # fmt: skip
+    cluster.add_step(
+        Step(
+            name="hive",
+            args=["hive-script", "--run-hive-script", "--args", "-f", "s3://my-artifacts/q.sql"],
+            action_on_failure=ActionOnFailure.CANCEL_AND_WAIT,
+        )
+    )
     runtime = cluster.add_runtime_role("JobRole")
     cluster.add_step(
         Step.spark_submit(
@@ -90,9 +95,11 @@ def _cluster_props(template: Template, prefix: str = "Cluster") -> dict:
 
 def test_bootstrap_action_rendered(built: dict) -> None:
     assert _cluster_props(built["template"])["BootstrapActions"] == [
-        {"Name": "install-deps",
-         "ScriptBootstrapAction": {"Path": "s3://my-artifacts/bootstrap/deps.sh", "Args": ["--fast"]}}
-    ]  # fmt: skip
+        {
+            "Name": "install-deps",
+            "ScriptBootstrapAction": {"Path": "s3://my-artifacts/bootstrap/deps.sh", "Args": ["--fast"]},
+        }
+    ]
 
 
 def test_steps_without_runtime_role_are_ordered_in_the_cluster(built: dict) -> None:
@@ -104,12 +111,21 @@ def test_steps_without_runtime_role_are_ordered_in_the_cluster(built: dict) -> N
         "HadoopJarStep": {
             "Jar": "command-runner.jar",
             "Args": [
-                "spark-submit", "--deploy-mode", "cluster", "--py-files", "s3://my-artifacts/jobs/lib.zip",
-                "--conf", "spark.executor.memory=4g", "s3://my-artifacts/jobs/prepare.py",
-                "--data_source", "s3://my-data/raw/", "--output_uri", "s3://my-data/curated/",
+                "spark-submit",
+                "--deploy-mode",
+                "cluster",
+                "--py-files",
+                "s3://my-artifacts/jobs/lib.zip",
+                "--conf",
+                "spark.executor.memory=4g",
+                "s3://my-artifacts/jobs/prepare.py",
+                "--data_source",
+                "s3://my-data/raw/",
+                "--output_uri",
+                "s3://my-data/curated/",
             ],
         },
-    }  # fmt: skip
+    }
     assert steps[1]["ActionOnFailure"] == "CANCEL_AND_WAIT"
 
 
@@ -130,12 +146,15 @@ def test_runtime_role_trusts_instance_role_with_session_actions(built: dict) -> 
         {
             "AssumeRolePolicyDocument": {
                 "Statement": [
-                    {"Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"], "Effect": "Allow",
-                     "Principal": {"AWS": {"Fn::GetAtt": [Match.string_like_regexp("ClusterInstanceRole"), "Arn"]}}},
+                    {
+                        "Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+                        "Effect": "Allow",
+                        "Principal": {"AWS": {"Fn::GetAtt": [Match.string_like_regexp("ClusterInstanceRole"), "Arn"]}},
+                    },
                 ]
             }
         },
-    )  # fmt: skip
+    )
 
 
 def test_instance_role_may_assume_the_runtime_role(built: dict) -> None:
@@ -155,7 +174,7 @@ def test_instance_role_may_assume_the_runtime_role(built: dict) -> None:
                 )
             }
         },
-    )  # fmt: skip
+    )
 
 
 def test_security_configuration_document(built: dict) -> None:
@@ -184,10 +203,21 @@ def test_security_configuration_document(built: dict) -> None:
 def test_ebs_encryption_key_grants_for_the_service_role(built: dict) -> None:
     built["template"].has_resource_properties(
         "AWS::IAM::ManagedPolicy",
-        {"PolicyDocument": {"Statement": Match.array_with([Match.object_like({
-            "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
-            "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}})])}},
-    )  # fmt: skip
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+                                "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
+                            }
+                        )
+                    ]
+                )
+            }
+        },
+    )
 
 
 def test_kerberos_uses_a_cluster_dedicated_kdc_and_a_secrets_manager_password(built: dict) -> None:

@@ -168,8 +168,11 @@ def test_openssl_verifies_the_chain_and_the_node_host_names(unpacked: Path, host
     )
     check = subprocess.run(
         ["openssl", "x509", "-in", "certificateChain.pem", "-noout", "-checkhost", host],
-        cwd=unpacked, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=unpacked,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert ("does match" in check.stdout) is matches
 
 

@@ -35,27 +35,72 @@ def test_named_environment_overrides_only_what_it_sets() -> None:
 @pytest.mark.parametrize(
     ("environment", "message"),
     [
-        ({"ec2": {"idle_timeout_minutes": 0}}, r"environments\.bad\.ec2\.idle_timeout_minutes: Input should be greater"),
-        ({"ec2": {"release_label": "emr7"}}, r"environments\.bad\.ec2\.release_label: Value error, release_label: got 'emr7'"),
-        ({"ec2": {"applications": ["Sparkle"]}}, r"environments\.bad\.ec2\.applications: Value error, unknown \['Sparkle'\]"),
-        ({"ec2": {"idle_timout_minutes": 5}}, r"environments\.bad\.ec2\.idle_timout_minutes: Extra inputs are not permitted"),
-        ({"network": {"flow_log_retention_days": 42}}, r"environments\.bad\.network\.flow_log_retention_days: .*CloudWatch Logs allows"),
-        ({"network": {"nat_gateways": 3}}, r"environments\.bad\.network\.nat_gateways: Input should be less than or equal to 1"),
+        (
+            {"ec2": {"idle_timeout_minutes": 0}},
+            r"environments\.bad\.ec2\.idle_timeout_minutes: Input should be greater",
+        ),
+        (
+            {"ec2": {"release_label": "emr7"}},
+            r"environments\.bad\.ec2\.release_label: Value error, release_label: got 'emr7'",
+        ),
+        (
+            {"ec2": {"applications": ["Sparkle"]}},
+            r"environments\.bad\.ec2\.applications: Value error, unknown \['Sparkle'\]",
+        ),
+        (
+            {"ec2": {"idle_timout_minutes": 5}},
+            r"environments\.bad\.ec2\.idle_timout_minutes: Extra inputs are not permitted",
+        ),
+        (
+            {"network": {"flow_log_retention_days": 42}},
+            r"environments\.bad\.network\.flow_log_retention_days: .*CloudWatch Logs allows",
+        ),
+        (
+            {"network": {"nat_gateways": 3}},
+            r"environments\.bad\.network\.nat_gateways: Input should be less than or equal to 1",
+        ),
         ({"account": "123456789012"}, r"account and region must be set together"),
         ({"account": "123456789012", "region": "eu-west-1"}, r"network\.availability_zones is required"),
-        ({"ec2": {"tls_certificate_s3_uri": "https://bkt/certs.zip"}}, r"environments\.bad\.ec2\.tls_certificate_s3_uri: .*must be an s3:// URI"),
-        ({"ec2": {"tls_certificate_s3_uri": "s3://my-certs"}}, r"environments\.bad\.ec2\.tls_certificate_s3_uri: .*must name an object"),
-        ({"serverless": {"architecture": "arm"}}, r"environments\.bad\.serverless\.architecture: Input should be 'ARM64' or 'X86_64'"),
-        ({"serverless": {"idle_timeout_minutes": 20000}}, r"environments\.bad\.serverless\.idle_timeout_minutes: Input should be less than or equal to 10080"),
-        ({"serverless": {"glue_database": "Sales-DB"}}, r"environments\.bad\.serverless\.glue_database: String should match pattern"),
-        ({"serverless": {"release_label": "6.15"}}, r"environments\.bad\.serverless\.release_label: Value error, release_label: got '6.15'"),
-        ({"eks": {"namespace": "kube-system"}}, r"environments\.bad\.eks\.namespace: Value error, namespace: got 'kube-system'"),
-        ({"eks": {"release_label": "emr-6.1.0-latest"}}, r"environments\.bad\.eks\.release_label: Value error, release_label: got 'emr-6.1.0-latest'; EMR on EKS needs"),
+        (
+            {"ec2": {"tls_certificate_s3_uri": "https://bkt/certs.zip"}},
+            r"environments\.bad\.ec2\.tls_certificate_s3_uri: .*must be an s3:// URI",
+        ),
+        (
+            {"ec2": {"tls_certificate_s3_uri": "s3://my-certs"}},
+            r"environments\.bad\.ec2\.tls_certificate_s3_uri: .*must name an object",
+        ),
+        (
+            {"serverless": {"architecture": "arm"}},
+            r"environments\.bad\.serverless\.architecture: Input should be 'ARM64' or 'X86_64'",
+        ),
+        (
+            {"serverless": {"idle_timeout_minutes": 20000}},
+            r"environments\.bad\.serverless\.idle_timeout_minutes: Input should be less than or equal to 10080",
+        ),
+        (
+            {"serverless": {"glue_database": "Sales-DB"}},
+            r"environments\.bad\.serverless\.glue_database: String should match pattern",
+        ),
+        (
+            {"serverless": {"release_label": "6.15"}},
+            r"environments\.bad\.serverless\.release_label: Value error, release_label: got '6.15'",
+        ),
+        (
+            {"eks": {"namespace": "kube-system"}},
+            r"environments\.bad\.eks\.namespace: Value error, namespace: got 'kube-system'",
+        ),
+        (
+            {"eks": {"release_label": "emr-6.1.0-latest"}},
+            r"environments\.bad\.eks\.release_label: Value error, release_label: got 'emr-6.1.0-latest'; EMR on EKS needs",
+        ),
         ({"eks": {"quota_memory": "16GB"}}, r"environments\.bad\.eks\.quota_memory: Value error, quota: got '16GB'"),
-        ({"eks": {"execution_role_trust": "oidc"}}, r"environments\.bad\.eks\.execution_role_trust: Input should be 'irsa' or 'pod_identity'"),
+        (
+            {"eks": {"execution_role_trust": "oidc"}},
+            r"environments\.bad\.eks\.execution_role_trust: Input should be 'irsa' or 'pod_identity'",
+        ),
         ({"removal_policy": "snapshot"}, r"environments\.bad\.removal_policy: Input should be 'retain' or 'destroy'"),
     ],
-)  # fmt: skip
+)
 def test_wrong_configuration_names_the_key(environment: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_config(cdk_context(env="bad", environments={"bad": environment}))

@@ -44,8 +44,9 @@ def test_pattern_needs_a_literal_role_name() -> None:
 def template() -> Template:
     stack = Stack(new_app(), "Eks")
     provider = iam.OpenIdConnectProvider.from_open_id_connect_provider_arn(stack, "Oidc", PROVIDER_ARN)
-    role = JobRuntimeRole(stack, "Exec", trust=RuntimeRoleTrust.eks_irsa(open_id_connect_provider=provider,
-                                                                        namespace="spark-jobs"))  # fmt: skip
+    role = JobRuntimeRole(
+        stack, "Exec", trust=RuntimeRoleTrust.eks_irsa(open_id_connect_provider=provider, namespace="spark-jobs")
+    )
     assert role.role_name is not None and role.role_name.startswith("emr-eks-job-")
     JobRuntimeRole(
         stack, "PodIdentity", trust=RuntimeRoleTrust.eks_pod_identity(release_label=ReleaseLabel.of("emr-7.3.0"))
@@ -60,8 +61,12 @@ def test_irsa_trust_uses_the_generated_name_in_the_pattern(template: Template) -
     assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
     assert statement["Principal"] == {"Federated": PROVIDER_ARN}
     subject = statement["Condition"]["StringLike"]["oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF:sub"]
-    assert subject == {"Fn::Join": ["", ["system:serviceaccount:spark-jobs:emr-containers-sa-*-*-",
-                                         {"Ref": "AWS::AccountId"}, f"-{base36(name)}"]]}  # fmt: skip
+    assert subject == {
+        "Fn::Join": [
+            "",
+            ["system:serviceaccount:spark-jobs:emr-containers-sa-*-*-", {"Ref": "AWS::AccountId"}, f"-{base36(name)}"],
+        ]
+    }
 
 
 def test_pod_identity_trust(template: Template) -> None:

@@ -38,8 +38,17 @@ def test_only_the_system_node_group_remains(template: Template) -> None:
 
 def test_node_pools_keep_drivers_on_demand_and_executors_on_spot(template: Template) -> None:
     text = _manifest(template, "NodePools")
-    needles = ["EC2NodeClass", "spark-driver", "on-demand", "spark-executor", '[\\"spot\\"]',
-               "emr-constructs.io/spot", '\\"cpu\\":\\"128\\"', '[\\"arm64\\"]', "al2023@latest"]  # fmt: skip
+    needles = [
+        "EC2NodeClass",
+        "spark-driver",
+        "on-demand",
+        "spark-executor",
+        '[\\"spot\\"]',
+        "emr-constructs.io/spot",
+        '\\"cpu\\":\\"128\\"',
+        '[\\"arm64\\"]',
+        "al2023@latest",
+    ]
     for needle in needles:
         assert needle in text, needle
 
@@ -106,8 +115,9 @@ def test_controller_terminates_and_retags_only_instances_of_its_cluster(template
     """TerminateInstances/DeleteLaunchTemplate and CreateTags on existing instances need the resource tags Karpenter
     puts on what it launches: kubernetes.io/cluster/<name>=owned and a karpenter.sh/nodepool tag."""
     owned = f"aws:ResourceTag/kubernetes.io/cluster/{_cluster_name(template)}"
-    mutating = [s for s in _statements(template) if {"ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"} & set(
-        _actions(s))]  # fmt: skip
+    mutating = [
+        s for s in _statements(template) if {"ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"} & set(_actions(s))
+    ]
     assert mutating
     for statement in mutating:
         assert _condition(statement, "StringEquals", owned) == "owned"
@@ -123,7 +133,10 @@ def test_controller_terminates_and_retags_only_instances_of_its_cluster(template
             assert _condition(statement, "StringEquals", owned) == "owned"
             assert _condition(statement, "StringLike", "aws:ResourceTag/karpenter.sh/nodepool") == "*"
             assert set(_condition(statement, "ForAllValues:StringEquals", "aws:TagKeys")) <= {
-                "eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"}  # fmt: skip
+                "eks:eks-cluster-name",
+                "karpenter.sh/nodeclaim",
+                "Name",
+            }
 
 
 def test_controller_launches_only_with_its_cluster_tags(template: Template) -> None:
@@ -155,8 +168,13 @@ def test_controller_manages_only_instance_profiles_of_its_cluster_and_region(tem
     """iam:CreateInstanceProfile needs the cluster/Region request tags; tagging, adding/removing the role and deleting
     need them on the profile: no account-wide instance-profile deletion."""
     name = _cluster_name(template)
-    actions = {"iam:CreateInstanceProfile", "iam:TagInstanceProfile", "iam:AddRoleToInstanceProfile",
-               "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"}  # fmt: skip
+    actions = {
+        "iam:CreateInstanceProfile",
+        "iam:TagInstanceProfile",
+        "iam:AddRoleToInstanceProfile",
+        "iam:RemoveRoleFromInstanceProfile",
+        "iam:DeleteInstanceProfile",
+    }
     seen: set[str] = set()
     for statement in _statements(template):
         granted = actions & set(_actions(statement))
@@ -213,8 +231,14 @@ def test_interruption_queue_gets_the_four_event_kinds(template: Template) -> Non
     rules = [
         r["Properties"]["EventPattern"]["detail-type"][0] for r in template.find_resources("AWS::Events::Rule").values()
     ]
-    assert sorted(rules) == sorted(["EC2 Spot Instance Interruption Warning", "EC2 Instance Rebalance Recommendation",
-                                    "EC2 Instance State-change Notification", "AWS Health Event"])  # fmt: skip
+    assert sorted(rules) == sorted(
+        [
+            "EC2 Spot Instance Interruption Warning",
+            "EC2 Instance Rebalance Recommendation",
+            "EC2 Instance State-change Notification",
+            "AWS Health Event",
+        ]
+    )
     (queue,) = template.find_resources("AWS::SQS::Queue").values()
     assert queue["Properties"]["SqsManagedSseEnabled"] is True
 
@@ -239,8 +263,12 @@ def test_bad_chart_version() -> None:
 
 def _worst_case(value: Any) -> Any:
     """The document as IAM will store it, with every token at its longest plausible value."""
-    longest = {"AWS::Partition": "aws-us-gov", "AWS::Region": "ap-southeast-2", "AWS::AccountId": "123456789012",
-               "AWS::URLSuffix": "amazonaws.com"}  # fmt: skip
+    longest = {
+        "AWS::Partition": "aws-us-gov",
+        "AWS::Region": "ap-southeast-2",
+        "AWS::AccountId": "123456789012",
+        "AWS::URLSuffix": "amazonaws.com",
+    }
     if isinstance(value, list):
         return [_worst_case(v) for v in value]
     if isinstance(value, dict):

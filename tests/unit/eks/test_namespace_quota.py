@@ -114,8 +114,15 @@ def reference() -> list[dict[str, Any]]:
     app = new_app()
     network = Stack(app, "Net")
     vpc = ec2.Vpc(network, "Vpc", max_azs=2, nat_gateways=1)
-    stack = EmrEksStack(app, "Eks", config=EksConfig(), vpc=vpc, subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS,
-                        application_tag="emr", cost_center="data")  # fmt: skip
+    stack = EmrEksStack(
+        app,
+        "Eks",
+        config=EksConfig(),
+        vpc=vpc,
+        subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS,
+        application_tag="emr",
+        cost_center="data",
+    )
     return namespace_manifests(Template.from_stack(stack).to_json(), "VirtualClusterNamespace")
 
 

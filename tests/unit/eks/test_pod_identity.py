@@ -73,8 +73,16 @@ def created() -> dict[str, Any]:
     network = Stack(app, "Net", env=ENV)
     vpc = ec2.Vpc(network, "Vpc", availability_zones=AZS, nat_gateways=1)
     config = EksConfig(create_cluster=True, execution_role_trust="pod_identity")
-    stack = EmrEksStack(app, "Eks", config=config, vpc=vpc, subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS,
-                        application_tag="emr", cost_center="data", env=ENV)  # fmt: skip
+    stack = EmrEksStack(
+        app,
+        "Eks",
+        config=config,
+        vpc=vpc,
+        subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS,
+        application_tag="emr",
+        cost_center="data",
+        env=ENV,
+    )
     return Template.from_stack(stack).to_json()
 
 
@@ -92,8 +100,9 @@ def imported() -> dict[str, Any]:
     provider = iam.OpenIdConnectProvider.from_open_id_connect_provider_arn(
         stack, "Oidc", f"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"
     )
-    irsa = JobRuntimeRole(stack, "IrsaRole", trust=RuntimeRoleTrust.eks_irsa(open_id_connect_provider=provider,
-                                                                            namespace="analytics"))  # fmt: skip
+    irsa = JobRuntimeRole(
+        stack, "IrsaRole", trust=RuntimeRoleTrust.eks_irsa(open_id_connect_provider=provider, namespace="analytics")
+    )
     assert vc.add_execution_role(irsa) == []
     assert len(associations) == 3
     return Template.from_stack(stack).to_json()
@@ -128,8 +137,9 @@ def test_created_cluster_runs_the_pod_identity_agent_on_nodes_allowed_to_use_it(
     addons = {a["Properties"]["AddonName"] for a in _resources(created, "AWS::EKS::Addon").values()}
     assert "eks-pod-identity-agent" in addons
     roles = _resources(created, "AWS::IAM::Role")
-    node_roles = [roles[g["Properties"]["NodeRole"]["Fn::GetAtt"][0]]
-                  for g in _resources(created, "AWS::EKS::Nodegroup").values()]  # fmt: skip
+    node_roles = [
+        roles[g["Properties"]["NodeRole"]["Fn::GetAtt"][0]] for g in _resources(created, "AWS::EKS::Nodegroup").values()
+    ]
     assert node_roles
     for role in node_roles:
         policies = str(role["Properties"]["ManagedPolicyArns"])
@@ -158,8 +168,9 @@ def test_an_irsa_role_of_another_namespace_is_refused() -> None:
     provider = iam.OpenIdConnectProvider.from_open_id_connect_provider_arn(
         stack, "Oidc", f"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"
     )
-    role = JobRuntimeRole(stack, "R", trust=RuntimeRoleTrust.eks_irsa(open_id_connect_provider=provider,
-                                                                     namespace="other"))  # fmt: skip
+    role = JobRuntimeRole(
+        stack, "R", trust=RuntimeRoleTrust.eks_irsa(open_id_connect_provider=provider, namespace="other")
+    )
     with pytest.raises(ValueError, match=r"role: got 'other'; .*trusts service accounts of namespace 'other'"):
         vc.add_execution_role(role)
 
@@ -177,9 +188,11 @@ def test_an_imported_pod_identity_role_with_a_token_name_is_refused() -> None:
     vc = _virtual_cluster(stack)
     other = iam.Role(stack, "Other", assumed_by=iam.ServicePrincipal("pods.eks.amazonaws.com"))
     role = JobRuntimeRole.from_role_arn(
-        stack, "R", other.role_arn,
+        stack,
+        "R",
+        other.role_arn,
         trust=RuntimeRoleTrust.eks_pod_identity(release_label=ReleaseLabel.of("emr-7.3.0")),
-    )  # fmt: skip
+    )
     with pytest.raises(ValueError, match=r"role: got 'a role whose name is a token'"):
         vc.add_execution_role(role)
 
@@ -188,9 +201,11 @@ def test_an_imported_pod_identity_role_by_literal_arn_is_associated() -> None:
     stack = Stack(new_app(), "S", env=ENV)
     vc = _virtual_cluster(stack)
     role = JobRuntimeRole.from_role_arn(
-        stack, "R", f"arn:aws:iam::{ACCOUNT}:role/team/spark-jobs",
+        stack,
+        "R",
+        f"arn:aws:iam::{ACCOUNT}:role/team/spark-jobs",
         trust=RuntimeRoleTrust.eks_pod_identity(release_label=ReleaseLabel.of("emr-7.3.0")),
-    )  # fmt: skip
+    )
     vc.add_execution_role(role)
     associations = Template.from_stack(stack).find_resources("AWS::EKS::PodIdentityAssociation")
     # EMR encodes the role NAME (without its path), as the CLI does with --role-name.

@@ -109,19 +109,36 @@ def landing_shapes(pod_spec: dict[str, Any], shapes: Iterable[NodeShape]) -> lis
 
 def test_the_matcher_follows_kubernetes_semantics() -> None:
     """The helper itself: selector, affinity operators and tolerations, on hand-made shapes."""
-    spot = NodeShape("spot", {"cap": {"spot"}, "arch": {"arm64"}}, [{"key": "s", "value": "t", "effect": "NoSchedule"}],
-                     can_run=True)  # fmt: skip
+    spot = NodeShape(
+        "spot", {"cap": {"spot"}, "arch": {"arm64"}}, [{"key": "s", "value": "t", "effect": "NoSchedule"}], can_run=True
+    )
     plain = NodeShape("plain", {"cap": {"on-demand"}, "arch": {"arm64", "amd64"}}, can_run=True)
     assert landing_shapes({"nodeSelector": {"cap": "spot"}}, [spot, plain]) == []  # taint not tolerated
     toleration = {"key": "s", "operator": "Equal", "value": "t", "effect": "NoSchedule"}
     assert landing_shapes({"nodeSelector": {"cap": "spot"}, "tolerations": [toleration]}, [spot, plain]) == [spot]
     assert landing_shapes({"tolerations": [{"operator": "Exists"}]}, [spot, plain]) == [spot, plain]
-    affinity = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
-        {"matchExpressions": [{"key": "arch", "operator": "In", "values": ["amd64"]},
-                              {"key": "cap", "operator": "NotIn", "values": ["spot"]}]}]}}}  # fmt: skip
+    affinity = {
+        "nodeAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": {
+                "nodeSelectorTerms": [
+                    {
+                        "matchExpressions": [
+                            {"key": "arch", "operator": "In", "values": ["amd64"]},
+                            {"key": "cap", "operator": "NotIn", "values": ["spot"]},
+                        ]
+                    }
+                ]
+            }
+        }
+    }
     assert landing_shapes({"affinity": affinity}, [spot, plain]) == [plain]
-    missing = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
-        {"matchExpressions": [{"key": "zone", "operator": "Exists"}]}]}}}  # fmt: skip
+    missing = {
+        "nodeAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": {
+                "nodeSelectorTerms": [{"matchExpressions": [{"key": "zone", "operator": "Exists"}]}]
+            }
+        }
+    }
     assert landing_shapes({"affinity": missing}, [plain]) == []
     plain.can_run = False
     assert landing_shapes({}, [plain]) == []
@@ -204,9 +221,14 @@ def _synth(outdir: Path, capacity_provider: str) -> Synthesized:
     app = cdk.App(context=cdk_context(), outdir=str(outdir))
     network = NetworkStack(app, "Network", config=NetworkConfig())
     eks_stack = EmrEksStack(
-        app, "Eks", config=EksConfig(create_cluster=True, capacity_provider=capacity_provider),  # type: ignore[arg-type]
-        vpc=network.vpc, subnet_type=network.private_subnet_type, application_tag="t", cost_center="c",
-    )  # fmt: skip
+        app,
+        "Eks",
+        config=EksConfig(create_cluster=True, capacity_provider=capacity_provider),  # type: ignore[arg-type]
+        vpc=network.vpc,
+        subnet_type=network.private_subnet_type,
+        application_tag="t",
+        cost_center="c",
+    )
     assembly = app.synth()
     template = assembly.get_stack_by_name(eks_stack.stack_name).template
     (deployment,) = _of_type(template, "Custom::CDKBucketDeployment")
@@ -258,10 +280,17 @@ def test_karpenter_controller_fits_the_system_nodes(synthesized: Synthesized) ->
     values = json.loads(_text(chart.get("Values", "{}")))
     pod = {
         "nodeSelector": {"kubernetes.io/os": "linux", **values.get("nodeSelector", {})},
-        "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
-            {"matchExpressions": [{"key": "karpenter.sh/nodepool", "operator": "DoesNotExist"}]}]}}},
+        "affinity": {
+            "nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {
+                    "nodeSelectorTerms": [
+                        {"matchExpressions": [{"key": "karpenter.sh/nodepool", "operator": "DoesNotExist"}]}
+                    ]
+                }
+            }
+        },
         "tolerations": values.get("tolerations", [{"key": "CriticalAddonsOnly", "operator": "Exists"}]),
-    }  # fmt: skip
+    }
     groups = [s for s in node_group_shapes(synthesized.template) if selects(pod, s) and tolerates(pod, s)]
     replicas = values.get("replicas", 2)
     assert sum(g.nodes_at_least for g in groups) >= replicas, (replicas, [(g.name, g.nodes_at_least) for g in groups])
@@ -279,5 +308,9 @@ def test_node_groups_that_pods_are_pinned_to_keep_a_node() -> None:
     with pytest.raises(ValueError, match=r"capacity.executors.min_size: got 0; must be at least 1: no autoscaler"):
         EmrEksCluster(stack, "Zero", vpc=vpc, capacity=capacity)
     with pytest.raises(ValueError, match=r"capacity.drivers.desired_size: got 9; must be between min_size"):
-        EmrEksCluster(stack, "Desired", vpc=vpc, capacity=EksCapacity(
-            drivers=NodeGroupSpec(instance_types=["m7g.xlarge"], max_size=4, desired_size=9)))  # fmt: skip
+        EmrEksCluster(
+            stack,
+            "Desired",
+            vpc=vpc,
+            capacity=EksCapacity(drivers=NodeGroupSpec(instance_types=["m7g.xlarge"], max_size=4, desired_size=9)),
+        )

@@ -34,14 +34,23 @@ def built() -> dict[str, Any]:
         limit_range=LimitRange(default_cpu="2", default_memory="8Gi", default_request_cpu="500m"),
         cost_center="analytics",
     )
-    role = JobRuntimeRole(stack, "Exec", trust=RuntimeRoleTrust.eks_irsa(
-        open_id_connect_provider=created.cluster.open_id_connect_provider, namespace="analytics"))  # fmt: skip
+    role = JobRuntimeRole(
+        stack,
+        "Exec",
+        trust=RuntimeRoleTrust.eks_irsa(
+            open_id_connect_provider=created.cluster.open_id_connect_provider, namespace="analytics"
+        ),
+    )
     ci = iam.Role(stack, "Ci", assumed_by=iam.AccountRootPrincipal())
     virtual_cluster.grant_start_job_run(ci, role.role)
     bucket = s3.Bucket.from_bucket_name(stack, "Artifacts", "my-artifacts")
     templates = PodTemplates(stack, "PodTemplates", bucket=bucket, prefix="pod-templates/")
-    EmrEksMonitoring(stack, "Monitoring", virtual_cluster_id=virtual_cluster.virtual_cluster_id,
-                     alarm_topic=sns.Topic(stack, "Topic"))  # fmt: skip
+    EmrEksMonitoring(
+        stack,
+        "Monitoring",
+        virtual_cluster_id=virtual_cluster.virtual_cluster_id,
+        alarm_topic=sns.Topic(stack, "Topic"),
+    )
     imported = EmrEksVirtualCluster.from_virtual_cluster_id(stack, "Imported", "abcdefghijklmno1234567890")
     return {"template": Template.from_stack(stack), "stack": stack, "templates": templates, "imported": imported}
 
@@ -56,9 +65,15 @@ def test_namespace_quota_and_limit_range_are_one_manifest(built: dict) -> None:
     manifests = built["template"].find_resources("Custom::AWSCDK-EKS-KubernetesResource")
     (manifest,) = [v for k, v in manifests.items() if k.startswith("AnalyticsNamespace")]
     text = json.dumps(manifest["Properties"]["Manifest"])
-    for needle in ('\\"kind\\":\\"Namespace\\"', '\\"name\\":\\"analytics\\"', '\\"kind\\":\\"ResourceQuota\\"',
-                   '\\"requests.memory\\":\\"256Gi\\"', '\\"pods\\":\\"100\\"', '\\"kind\\":\\"LimitRange\\"',
-                   '\\"defaultRequest\\":{\\"cpu\\":\\"500m\\"}'):  # fmt: skip
+    for needle in (
+        '\\"kind\\":\\"Namespace\\"',
+        '\\"name\\":\\"analytics\\"',
+        '\\"kind\\":\\"ResourceQuota\\"',
+        '\\"requests.memory\\":\\"256Gi\\"',
+        '\\"pods\\":\\"100\\"',
+        '\\"kind\\":\\"LimitRange\\"',
+        '\\"defaultRequest\\":{\\"cpu\\":\\"500m\\"}',
+    ):
         assert needle in text, needle
 
 

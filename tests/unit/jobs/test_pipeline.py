@@ -30,13 +30,25 @@ def template() -> Template:
     role = iam.Role.from_role_arn(stack, "JobRole", ROLE_ARN, mutable=False)
     topic = sns.Topic(stack, "Topic")
     application = EmrServerlessApplication(stack, "Etl")
-    SparkPipeline(stack, "Serverless", jobs=JOBS, target=PipelineTarget.serverless(application, role),
-                  schedule="cron(0 3 * * ? *)", alarm_topic=topic)  # fmt: skip
+    SparkPipeline(
+        stack,
+        "Serverless",
+        jobs=JOBS,
+        target=PipelineTarget.serverless(application, role),
+        schedule="cron(0 3 * * ? *)",
+        alarm_topic=topic,
+    )
     cluster = EmrCluster.from_cluster_id(stack, "Cluster", "j-2AXXXXXXGAPLF")
     SparkPipeline(stack, "Ec2", jobs=JOBS, target=PipelineTarget.ec2_cluster(cluster, role))
     virtual_cluster = EmrEksVirtualCluster.from_virtual_cluster_id(stack, "Vc", "abc123vc")
-    SparkPipeline(stack, "Eks", jobs=JOBS, target=PipelineTarget.eks(virtual_cluster, role, "emr-7.10.0-latest"),
-                  schedule="rate(1 day)", schedule_enabled=False)  # fmt: skip
+    SparkPipeline(
+        stack,
+        "Eks",
+        jobs=JOBS,
+        target=PipelineTarget.eks(virtual_cluster, role, "emr-7.10.0-latest"),
+        schedule="rate(1 day)",
+        schedule_enabled=False,
+    )
     return Template.from_stack(stack)
 
 
@@ -147,15 +159,22 @@ def transient(tmp_path_factory: pytest.TempPathFactory) -> Template:
     role = JobRuntimeRole(stack, "JobRole", trust=RuntimeRoleTrust.serverless(stack))
     entry = local_entry_point(stack, "EtlScript", str(script), readers=[role])
     job = SparkJob(name="etl", entry_point=entry)
-    SparkPipeline(stack, "Nightly", jobs=[job], target=PipelineTarget.transient_ec2(
-        TransientCluster(subnet_id="subnet-12345678", log_uri="s3://my-logs/emr/")))  # fmt: skip
+    SparkPipeline(
+        stack,
+        "Nightly",
+        jobs=[job],
+        target=PipelineTarget.transient_ec2(TransientCluster(subnet_id="subnet-12345678", log_uri="s3://my-logs/emr/")),
+    )
     return Template.from_stack(stack)
 
 
 def test_transient_cluster_is_created_stepped_and_terminated(transient: Template) -> None:
     definition = _definition(transient, "Nightly")
-    for integration in (":states:::elasticmapreduce:createCluster.sync", ":states:::elasticmapreduce:addStep.sync",
-                        ":states:::elasticmapreduce:terminateCluster.sync"):  # fmt: skip
+    for integration in (
+        ":states:::elasticmapreduce:createCluster.sync",
+        ":states:::elasticmapreduce:addStep.sync",
+        ":states:::elasticmapreduce:terminateCluster.sync",
+    ):
         assert integration in definition, integration
     assert "terminate after failure" in definition and "SparkStepFailed" in definition
     assert "m7g.xlarge" in definition and "subnet-12345678" in definition

@@ -41,14 +41,28 @@ def test_emr_step_is_command_runner_spark_submit() -> None:
     assert step["Name"] == "wordcount" and step["ActionOnFailure"] == "CONTINUE"
     assert step["HadoopJarStep"]["Jar"] == "command-runner.jar"
     assert step["HadoopJarStep"]["Args"] == [
-        "spark-submit", "--deploy-mode", "cluster",
-        "--py-files", "s3://my-data/scripts/lib.zip",
-        "--archives", "s3://my-data/envs/pyenv.tar.gz#environment",
-        "--conf", "spark.driver.cores=1", "--conf", "spark.driver.memory=4g",
-        "--conf", "spark.executor.cores=1", "--conf", "spark.executor.memory=4g",
-        "--conf", "spark.executor.instances=1", "--conf", "spark.dynamicAllocation.enabled=false",
-        "s3://my-data/scripts/wordcount.py", "s3://my-data/output/wordcount/",
-    ]  # fmt: skip
+        "spark-submit",
+        "--deploy-mode",
+        "cluster",
+        "--py-files",
+        "s3://my-data/scripts/lib.zip",
+        "--archives",
+        "s3://my-data/envs/pyenv.tar.gz#environment",
+        "--conf",
+        "spark.driver.cores=1",
+        "--conf",
+        "spark.driver.memory=4g",
+        "--conf",
+        "spark.executor.cores=1",
+        "--conf",
+        "spark.executor.memory=4g",
+        "--conf",
+        "spark.executor.instances=1",
+        "--conf",
+        "spark.dynamicAllocation.enabled=false",
+        "s3://my-data/scripts/wordcount.py",
+        "s3://my-data/output/wordcount/",
+    ]
     request = WORDCOUNT.to_emr_add_steps("j-2AXXXXXXGAPLF")
     assert request["ExecutionRoleArn"] == ROLE
     validate("emr", "AddJobFlowSteps", request)
@@ -81,16 +95,20 @@ def test_eks_start_job_run_with_pod_templates_and_monitoring() -> None:
     params = shlex.split(request["jobDriver"]["sparkSubmitJobDriver"]["sparkSubmitParameters"])
     assert "spark.kubernetes.driver.podTemplateFile=s3://my-data/artifacts/pod-templates/driver.yaml" in params
     monitoring = request["configurationOverrides"]["monitoringConfiguration"]
-    assert monitoring == {"s3MonitoringConfiguration": {"logUri": "s3://my-logs/jobs/"},
-                          "cloudWatchMonitoringConfiguration": {"logGroupName": "/emr/jobs"}}  # fmt: skip
+    assert monitoring == {
+        "s3MonitoringConfiguration": {"logUri": "s3://my-logs/jobs/"},
+        "cloudWatchMonitoringConfiguration": {"logGroupName": "/emr/jobs"},
+    }
     validate("emr-containers", "StartJobRun", {**request, "clientToken": "t"})
 
 
 def test_minimal_job_renders_without_optional_fields() -> None:
     job = SparkJob(name="min", entry_point="s3://bkt/app.jar", main_class="com.example.Main", runtime_role_arn=ROLE)
     request = job.to_serverless_start_job_run("app1")
-    assert request["jobDriver"]["sparkSubmit"] == {"entryPoint": "s3://bkt/app.jar",
-                                                   "sparkSubmitParameters": "--class com.example.Main"}  # fmt: skip
+    assert request["jobDriver"]["sparkSubmit"] == {
+        "entryPoint": "s3://bkt/app.jar",
+        "sparkSubmitParameters": "--class com.example.Main",
+    }
     assert "configurationOverrides" not in request
     validate("emr-serverless", "StartJobRun", {**request, "clientToken": "t"})
 

@@ -23,8 +23,12 @@ def template(request: pytest.FixtureRequest) -> Template:
     """The library must not depend on aws-cdk-lib's feature flag for the tag: build with it on and off."""
     stack = Stack(new_app(**{V2_FLAG: request.param}), "Transient")
     job = SparkJob(name="etl", entry_point="s3://my-artifacts/jobs/etl.py")
-    SparkPipeline(stack, "Nightly", jobs=[job], target=PipelineTarget.transient_ec2(
-        TransientCluster(subnet_id="subnet-12345678", log_uri="s3://my-logs/emr/")))  # fmt: skip
+    SparkPipeline(
+        stack,
+        "Nightly",
+        jobs=[job],
+        target=PipelineTarget.transient_ec2(TransientCluster(subnet_id="subnet-12345678", log_uri="s3://my-logs/emr/")),
+    )
     return Template.from_stack(stack)
 
 

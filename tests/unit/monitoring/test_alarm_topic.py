@@ -57,9 +57,14 @@ def test_topic_is_ssl_only_and_encrypted_with_its_own_rotating_key(built: dict) 
     template.has_resource("AWS::KMS::Key", {"Properties": {"EnableKeyRotation": True}, "DeletionPolicy": "Retain"})
     template.has_resource_properties(
         "AWS::SNS::TopicPolicy",
-        {"PolicyDocument": {"Statement": Match.array_with([Match.object_like({
-            "Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})])}},
-    )  # fmt: skip
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})]
+                )
+            }
+        },
+    )
 
 
 def test_key_policy_lets_cloudwatch_alarms_and_eventbridge_rules_use_the_key(built: dict) -> None:
@@ -67,22 +72,37 @@ def test_key_policy_lets_cloudwatch_alarms_and_eventbridge_rules_use_the_key(bui
     within the SNS encryption context of this account's topics."""
     built["template"].has_resource_properties(
         "AWS::KMS::Key",
-        {"KeyPolicy": {"Statement": Match.array_with([
-            _allow("cloudwatch.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey*"], SOURCE_CONDITIONS),
-            _allow("events.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey*"],
-                   {"ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": Match.any_value()}}),
-        ])}},
-    )  # fmt: skip
+        {
+            "KeyPolicy": {
+                "Statement": Match.array_with(
+                    [
+                        _allow("cloudwatch.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey*"], SOURCE_CONDITIONS),
+                        _allow(
+                            "events.amazonaws.com",
+                            ["kms:Decrypt", "kms:GenerateDataKey*"],
+                            {"ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": Match.any_value()}},
+                        ),
+                    ]
+                )
+            }
+        },
+    )
 
 
 def test_topic_policy_lets_both_services_publish_from_this_accounts_sources(built: dict) -> None:
     built["template"].has_resource_properties(
         "AWS::SNS::TopicPolicy",
-        {"PolicyDocument": {"Statement": Match.array_with([
-            _allow("cloudwatch.amazonaws.com", "sns:Publish", SOURCE_CONDITIONS),
-            _allow("events.amazonaws.com", "sns:Publish", SOURCE_CONDITIONS),
-        ])}},
-    )  # fmt: skip
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        _allow("cloudwatch.amazonaws.com", "sns:Publish", SOURCE_CONDITIONS),
+                        _allow("events.amazonaws.com", "sns:Publish", SOURCE_CONDITIONS),
+                    ]
+                )
+            }
+        },
+    )
 
 
 def test_an_imported_key_is_flagged_because_its_policy_cannot_be_changed(built: dict) -> None:

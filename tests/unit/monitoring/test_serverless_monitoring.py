@@ -26,8 +26,15 @@ from tests.conftest import new_app
 # Taken from the AWS page and the AWS dashboard template cited above, not from the code under test.
 PUBLISHED_WORKER_TYPES = {"Spark_Driver", "Spark_Executor", "Spark_Kernel"}
 PUBLISHED_CAPACITY_TYPES = {"PreInitCapacity", "OnDemandCapacity"}
-WORKER_METRICS = {"CPUAllocated", "MemoryAllocated", "StorageAllocated", "IdleWorkerCount",
-                  "PendingCreationWorkerCount", "RunningWorkerCount", "TotalWorkerCount"}  # fmt: skip
+WORKER_METRICS = {
+    "CPUAllocated",
+    "MemoryAllocated",
+    "StorageAllocated",
+    "IdleWorkerCount",
+    "PendingCreationWorkerCount",
+    "RunningWorkerCount",
+    "TotalWorkerCount",
+}
 
 
 @pytest.fixture(scope="module")
@@ -89,9 +96,18 @@ def test_dashboard_shows_pools_utilization_maximum_and_job_states(template: Temp
             "Properties"
         ]["DashboardBody"]
     )
-    for needle in ("PreInitCapacity", "OnDemandCapacity", "pre-initialized utilization", "MaxCPUAllowed",
-                   "SuccessJobs", "CancelledJobs", "RunningWorkerCount", "IdleWorkerCount",
-                   "PendingCreationWorkerCount", "TotalWorkerCount"):  # fmt: skip
+    for needle in (
+        "PreInitCapacity",
+        "OnDemandCapacity",
+        "pre-initialized utilization",
+        "MaxCPUAllowed",
+        "SuccessJobs",
+        "CancelledJobs",
+        "RunningWorkerCount",
+        "IdleWorkerCount",
+        "PendingCreationWorkerCount",
+        "TotalWorkerCount",
+    ):
         assert needle in body, needle
 
 

@@ -39,10 +39,16 @@ def built() -> dict[str, Any]:
         release_label=ReleaseLabel.of("emr-6.15.0"),
         architecture=Architecture.X86_64,
         initial_capacity=[
-            InitialCapacity(worker_type=WorkerType.HIVE_DRIVER, worker_count=1,
-                            worker_configuration=WorkerConfiguration(cpu="2 vCPU", memory="16", disk="30 GB")),
-            InitialCapacity(worker_type=WorkerType.TEZ_TASK, worker_count=4,
-                            worker_configuration=WorkerConfiguration(cpu=8, memory="60 GB")),
+            InitialCapacity(
+                worker_type=WorkerType.HIVE_DRIVER,
+                worker_count=1,
+                worker_configuration=WorkerConfiguration(cpu="2 vCPU", memory="16", disk="30 GB"),
+            ),
+            InitialCapacity(
+                worker_type=WorkerType.TEZ_TASK,
+                worker_count=4,
+                worker_configuration=WorkerConfiguration(cpu=8, memory="60 GB"),
+            ),
         ],
         maximum_capacity=MaximumCapacity(cpu_vcpu=64, memory_gb=512, disk_gb=2000),
         idle_timeout=Duration.minutes(30),
@@ -50,16 +56,20 @@ def built() -> dict[str, Any]:
         glue_data_catalog=True,
         cloudwatch_logs=False,
         managed_persistence=False,
-    )  # fmt: skip
+    )
     spark = EmrServerlessApplication(
         stack,
         "Spark",
         name="etl",
         vpc=vpc,
         initial_capacity=[
-            InitialCapacity(worker_type=WorkerType.SPARK_EXECUTOR, worker_count=2,
-                            worker_configuration=WorkerConfiguration(cpu="4 vCPU", memory="16 GB", disk="500 GB",
-                                                                     disk_type=DiskType.SHUFFLE_OPTIMIZED)),
+            InitialCapacity(
+                worker_type=WorkerType.SPARK_EXECUTOR,
+                worker_count=2,
+                worker_configuration=WorkerConfiguration(
+                    cpu="4 vCPU", memory="16 GB", disk="500 GB", disk_type=DiskType.SHUFFLE_OPTIMIZED
+                ),
+            ),
         ],
         image_uri="123456789012.dkr.ecr.eu-west-1.amazonaws.com/spark:custom",
         worker_image_uris={WorkerType.SPARK_DRIVER: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/driver:1"},
@@ -70,7 +80,7 @@ def built() -> dict[str, Any]:
         iceberg_enabled=True,
         interactive=InteractiveConfiguration(studio_enabled=True, livy_endpoint_enabled=True),
         auto_stop=True,
-    )  # fmt: skip
+    )
     spark.connections.allow_to(ec2.Peer.ipv4("10.0.0.0/16"), ec2.Port.tcp(5432), "PostgreSQL source")
     runtime = iam.Role.from_role_arn(stack, "Runtime", "arn:aws:iam::123456789012:role/JobRole")
     submitter = iam.Role(stack, "Submitter", assumed_by=iam.AccountRootPrincipal())
@@ -127,18 +137,25 @@ def test_hive_with_initial_capacity_x86_vpc_and_glue(built: dict) -> None:
     props = built["apps"]["Hive"]
     assert (props["Type"], props["Architecture"]) == ("HIVE", "X86_64")
     assert props["InitialCapacity"] == [
-        {"Key": "HiveDriver", "Value": {"WorkerCount": 1,
-                                        "WorkerConfiguration": {"Cpu": "2 vCPU", "Memory": "16 GB", "Disk": "30 GB"}}},
+        {
+            "Key": "HiveDriver",
+            "Value": {"WorkerCount": 1, "WorkerConfiguration": {"Cpu": "2 vCPU", "Memory": "16 GB", "Disk": "30 GB"}},
+        },
         {"Key": "TezTask", "Value": {"WorkerCount": 4, "WorkerConfiguration": {"Cpu": "8 vCPU", "Memory": "60 GB"}}},
-    ]  # fmt: skip
+    ]
     assert props["AutoStopConfiguration"]["IdleTimeoutMinutes"] == 30
     assert len(props["NetworkConfiguration"]["SubnetIds"]) == 2
     assert len(props["NetworkConfiguration"]["SecurityGroupIds"]) == 1
     assert props["RuntimeConfiguration"] == [
-        {"Classification": "hive-site",
-         "Properties": {"hive.metastore.client.factory.class":
-                        "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory"}}
-    ]  # fmt: skip
+        {
+            "Classification": "hive-site",
+            "Properties": {
+                "hive.metastore.client.factory.class": (
+                    "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory"
+                )
+            },
+        }
+    ]
     monitoring = props["MonitoringConfiguration"]
     assert "CloudWatchLoggingConfiguration" not in monitoring
     assert monitoring["ManagedPersistenceMonitoringConfiguration"] == {"Enabled": False}
@@ -167,9 +184,11 @@ def test_spark_images_interactive_shuffle_disks_and_merged_configuration(built: 
 def test_connections_manage_the_created_security_group(built: dict) -> None:
     built["template"].has_resource_properties(
         "AWS::EC2::SecurityGroup",
-        {"GroupDescription": "EMR Serverless workers",
-         "SecurityGroupEgress": Match.array_with([Match.object_like({"CidrIp": "0.0.0.0/0"})])},
-    )  # fmt: skip
+        {
+            "GroupDescription": "EMR Serverless workers",
+            "SecurityGroupEgress": Match.array_with([Match.object_like({"CidrIp": "0.0.0.0/0"})]),
+        },
+    )
 
 
 def test_grant_start_job_run_is_scoped_and_passes_only_the_runtime_role(built: dict) -> None:
@@ -177,9 +196,13 @@ def test_grant_start_job_run_is_scoped_and_passes_only_the_runtime_role(built: d
     policy = next(v for k, v in template.find_resources("AWS::IAM::Policy").items() if k.startswith("Submitter"))
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
     runs = next(s for s in statements if "emr-serverless:StartJobRun" in s["Action"])
-    assert set(runs["Action"]) >= {"emr-serverless:StartJobRun", "emr-serverless:GetJobRun",
-                                   "emr-serverless:CancelJobRun", "emr-serverless:ListJobRuns",
-                                   "emr-serverless:GetDashboardForJobRun"}  # fmt: skip
+    assert set(runs["Action"]) >= {
+        "emr-serverless:StartJobRun",
+        "emr-serverless:GetJobRun",
+        "emr-serverless:CancelJobRun",
+        "emr-serverless:ListJobRuns",
+        "emr-serverless:GetDashboardForJobRun",
+    }
     assert len(runs["Resource"]) == 2 and "/jobruns/*" in str(runs["Resource"][1])
     assert "*" not in str(runs["Resource"][0])
     passing = next(s for s in statements if s["Action"] == "iam:PassRole")
@@ -195,9 +218,12 @@ def test_imported_application_arn_and_metrics_by_release(built: dict) -> None:
     # WorkerType values as EMR Serverless publishes them (Spark_Driver, not the initial-capacity key Driver).
     # See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/app-job-metrics.html
     new_metric = imported.metric_cpu_allocated(worker_type="Spark_Driver", capacity_allocation_type=pre_initialized)
-    assert new_metric.dimensions == {"ApplicationId": "00f6b0eou5biqd0l", "ApplicationName": "legacy",
-                                     "WorkerType": "Spark_Driver",
-                                     "CapacityAllocationType": "PreInitCapacity"}  # fmt: skip
+    assert new_metric.dimensions == {
+        "ApplicationId": "00f6b0eou5biqd0l",
+        "ApplicationName": "legacy",
+        "WorkerType": "Spark_Driver",
+        "CapacityAllocationType": "PreInitCapacity",
+    }
     assert old.metric_cpu_allocated().dimensions == {"ApplicationId": "00f6b0eou5bzzz0l"}
 
 

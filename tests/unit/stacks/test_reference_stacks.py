@@ -51,9 +51,10 @@ def test_network_has_one_nat_gateway_endpoints_and_flow_logs(default: dict) -> N
 
 def test_private_subnets_are_tagged_for_the_emr_v2_policy(default: dict) -> None:
     private = [
-        s for s in _of_type(default["Emr-default-Network"], "AWS::EC2::Subnet")
+        s
+        for s in _of_type(default["Emr-default-Network"], "AWS::EC2::Subnet")
         if {"Key": "aws-cdk:subnet-type", "Value": "Private"} in s["Properties"]["Tags"]
-    ]  # fmt: skip
+    ]
     assert len(private) == 2
     for subnet in private:
         assert {"Key": "for-use-with-amazon-emr-managed-policies", "Value": "true"} in subnet["Properties"]["Tags"]
@@ -73,8 +74,9 @@ def test_ec2_stack_encrypts_at_rest_and_in_transit(default: dict) -> None:
     encryption = security["Properties"]["SecurityConfiguration"]["EncryptionConfiguration"]
     assert encryption["EnableAtRestEncryption"] is True and encryption["EnableInTransitEncryption"] is True
     (cluster,) = _of_type(ec2, "AWS::EMR::Cluster")
-    assert cluster["Properties"]["SecurityConfiguration"] == {"Ref": next(
-        k for k, v in ec2["Resources"].items() if v["Type"] == "AWS::EMR::SecurityConfiguration")}  # fmt: skip
+    assert cluster["Properties"]["SecurityConfiguration"] == {
+        "Ref": next(k for k, v in ec2["Resources"].items() if v["Type"] == "AWS::EMR::SecurityConfiguration")
+    }
 
 
 def test_ec2_stack_outputs(default: dict) -> None:

@@ -44,11 +44,13 @@ def test_log_group_is_kms_encrypted_with_retention_and_retained(template: Templa
     template.has_resource(
         "AWS::Logs::LogGroup",
         {
-            "Properties": {"KmsKeyId": {"Fn::GetAtt": [Match.string_like_regexp("LogsKey"), "Arn"]},
-                           "RetentionInDays": 90},
+            "Properties": {
+                "KmsKeyId": {"Fn::GetAtt": [Match.string_like_regexp("LogsKey"), "Arn"]},
+                "RetentionInDays": 90,
+            },
             "DeletionPolicy": "Retain",
         },
-    )  # fmt: skip
+    )
 
 
 def test_log_key_policy_admits_only_this_accounts_log_groups(template: Template) -> None:
@@ -81,9 +83,13 @@ def test_retention_days_rejects_periods_cloudwatch_does_not_allow() -> None:
 def test_server_access_logs_are_delivered_by_bucket_policy_not_acls(template: Template) -> None:
     template.has_resource_properties(
         "AWS::S3::Bucket",
-        {"LoggingConfiguration": {"DestinationBucketName": {"Ref": Match.string_like_regexp("DataAccessLogs")},
-                                  "LogFilePrefix": "Data/"}},
-    )  # fmt: skip
+        {
+            "LoggingConfiguration": {
+                "DestinationBucketName": {"Ref": Match.string_like_regexp("DataAccessLogs")},
+                "LogFilePrefix": "Data/",
+            }
+        },
+    )
     template.has_resource_properties(
         "AWS::S3::BucketPolicy",
         {
