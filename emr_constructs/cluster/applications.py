@@ -12,11 +12,34 @@ from emr_constructs._internal.validation import fail, is_token
 
 KNOWN_APPLICATIONS = frozenset(
     {
-        "AmazonCloudWatchAgent", "Delta", "Flink", "Ganglia", "HBase", "HCatalog", "Hadoop", "Hive", "Hudi", "Hue",
-        "Iceberg", "JupyterEnterpriseGateway", "JupyterHub", "Livy", "MXNet", "Oozie", "Phoenix", "Pig", "Presto",
-        "Spark", "Sqoop", "TensorFlow", "Tez", "Trino", "Zeppelin", "ZooKeeper",
+        "AmazonCloudWatchAgent",
+        "Delta",
+        "Flink",
+        "Ganglia",
+        "HBase",
+        "HCatalog",
+        "Hadoop",
+        "Hive",
+        "Hudi",
+        "Hue",
+        "Iceberg",
+        "JupyterEnterpriseGateway",
+        "JupyterHub",
+        "Livy",
+        "MXNet",
+        "Oozie",
+        "Phoenix",
+        "Pig",
+        "Presto",
+        "Spark",
+        "Sqoop",
+        "TensorFlow",
+        "Tez",
+        "Trino",
+        "Zeppelin",
+        "ZooKeeper",
     }
-)  # fmt: skip
+)
 """Application names EMR on EC2 accepts (ListReleaseLabels / DescribeReleaseLabel)."""
 
 
@@ -52,10 +75,20 @@ class Application:
 
 
 for _const, _name in {
-    "SPARK": "Spark", "HADOOP": "Hadoop", "HIVE": "Hive", "HBASE": "HBase", "TRINO": "Trino", "PRESTO": "Presto",
-    "FLINK": "Flink", "LIVY": "Livy", "JUPYTER_ENTERPRISE_GATEWAY": "JupyterEnterpriseGateway",
-    "ZOOKEEPER": "ZooKeeper", "TEZ": "Tez", "HUE": "Hue", "CLOUDWATCH_AGENT": "AmazonCloudWatchAgent",
-}.items():  # fmt: skip
+    "SPARK": "Spark",
+    "HADOOP": "Hadoop",
+    "HIVE": "Hive",
+    "HBASE": "HBase",
+    "TRINO": "Trino",
+    "PRESTO": "Presto",
+    "FLINK": "Flink",
+    "LIVY": "Livy",
+    "JUPYTER_ENTERPRISE_GATEWAY": "JupyterEnterpriseGateway",
+    "ZOOKEEPER": "ZooKeeper",
+    "TEZ": "Tez",
+    "HUE": "Hue",
+    "CLOUDWATCH_AGENT": "AmazonCloudWatchAgent",
+}.items():
     setattr(Application, _const, Application(_name))
 
 

@@ -196,14 +196,19 @@ class ClusterCapacity:
         volume each, and a task fleet of two Spot units over six Graviton types."""
         return cls(
             kind="fleets",
-            primary=primary or InstanceFleet(name="Primary", instance_types=DEFAULT_PRIMARY_INSTANCE_TYPES,
-                                             on_demand_units=1),
-            core=core or InstanceFleet(name="Core", instance_types=DEFAULT_CORE_INSTANCE_TYPES, on_demand_units=2,
-                                       ebs_volumes=[EbsVolume(size_gib=DEFAULT_HDFS_VOLUME_GIB)]),
-            tasks=tuple(tasks) if tasks is not None else (
-                InstanceFleet(name="Task", instance_types=DEFAULT_TASK_INSTANCE_TYPES, spot_units=2),
+            primary=primary
+            or InstanceFleet(name="Primary", instance_types=DEFAULT_PRIMARY_INSTANCE_TYPES, on_demand_units=1),
+            core=core
+            or InstanceFleet(
+                name="Core",
+                instance_types=DEFAULT_CORE_INSTANCE_TYPES,
+                on_demand_units=2,
+                ebs_volumes=[EbsVolume(size_gib=DEFAULT_HDFS_VOLUME_GIB)],
             ),
-        )  # fmt: skip
+            tasks=tuple(tasks)
+            if tasks is not None
+            else (InstanceFleet(name="Task", instance_types=DEFAULT_TASK_INSTANCE_TYPES, spot_units=2),),
+        )
 
     @classmethod
     def instance_groups(
@@ -218,12 +223,13 @@ class ClusterCapacity:
         return cls(
             kind="groups",
             primary=primary or InstanceGroup(name="Primary"),
-            core=core or InstanceGroup(name="Core", count=2,
-                                       ebs_volumes=[EbsVolume(size_gib=DEFAULT_HDFS_VOLUME_GIB)]),
-            tasks=tuple(tasks) if tasks is not None else (
+            core=core or InstanceGroup(name="Core", count=2, ebs_volumes=[EbsVolume(size_gib=DEFAULT_HDFS_VOLUME_GIB)]),
+            tasks=tuple(tasks)
+            if tasks is not None
+            else (
                 InstanceGroup(name="Task", instance_type=DEFAULT_TASK_INSTANCE_TYPES[0], count=2, market=Market.SPOT),
             ),
-        )  # fmt: skip
+        )
 
     @property
     def core_units(self) -> int:
@@ -293,13 +299,15 @@ class ClusterCapacity:
             if isinstance(primary, InstanceGroup):
                 release.require(MULTI_PRIMARY_INSTANCE_GROUPS, "capacity.primary.count", count)
                 if primary.market is not Market.ON_DEMAND:
-                    raise fail("capacity.primary.market", primary.market.value,
-                               "three primary nodes must be On-Demand")  # fmt: skip
+                    raise fail("capacity.primary.market", primary.market.value, "three primary nodes must be On-Demand")
             else:
                 release.require(MULTI_PRIMARY_INSTANCE_FLEETS, "capacity.primary.on_demand_units", count)
                 if primary.spot_units:
-                    raise fail("capacity.primary.spot_units", primary.spot_units,
-                               "three primary nodes must be On-Demand (spot_units=0, on_demand_units=3)")  # fmt: skip
+                    raise fail(
+                        "capacity.primary.spot_units",
+                        primary.spot_units,
+                        "three primary nodes must be On-Demand (spot_units=0, on_demand_units=3)",
+                    )
 
     def render_instances(self) -> dict[str, Any]:
         """The capacity part of ``CfnCluster.JobFlowInstancesConfigProperty``."""

@@ -59,15 +59,21 @@ class NodeGroupSpec:
             raise fail(f"{prop}.min_size", self.min_size, f"must not exceed max_size ({self.max_size})")
         desired = self.desired_size
         if desired is not None and not is_token(desired) and not self.min_size <= desired <= self.max_size:
-            raise fail(f"{prop}.desired_size", desired,
-                       f"must be between min_size ({self.min_size}) and max_size ({self.max_size})")  # fmt: skip
+            raise fail(
+                f"{prop}.desired_size",
+                desired,
+                f"must be between min_size ({self.min_size}) and max_size ({self.max_size})",
+            )
 
     def validate_pinned(self, prop: str) -> None:
         """Spark pods are pinned to this group and nothing scales it from zero: it must keep a node."""
         if not is_token(self.min_size) and self.min_size < 1:
-            raise fail(f"{prop}.min_size", self.min_size,
-                       "must be at least 1: no autoscaler runs on the node groups, so a group at zero never starts "
-                       "a node for the Spark pods pinned to it (use karpenter for capacity from zero)")  # fmt: skip
+            raise fail(
+                f"{prop}.min_size",
+                self.min_size,
+                "must be at least 1: no autoscaler runs on the node groups, so a group at zero never starts "
+                "a node for the Spark pods pinned to it (use karpenter for capacity from zero)",
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,12 +81,17 @@ class EksCapacity:
     """Node groups of the cluster. Defaults: system 1-2 x m7g.large On-Demand; drivers 1 (up to 4) On-Demand;
     executors 1 (up to 20) Spot across four Graviton types. With Karpenter only ``system`` is used."""
 
-    system: NodeGroupSpec = field(default_factory=lambda: NodeGroupSpec(instance_types=["m7g.large"], min_size=1,
-                                                                        max_size=2, desired_size=1))  # fmt: skip
-    drivers: NodeGroupSpec = field(default_factory=lambda: NodeGroupSpec(instance_types=["m7g.xlarge", "m6g.xlarge"],
-                                                                         max_size=4))  # fmt: skip
-    executors: NodeGroupSpec = field(default_factory=lambda: NodeGroupSpec(
-        instance_types=["m7g.2xlarge", "m6g.2xlarge", "r7g.2xlarge", "r6g.2xlarge"], max_size=20))  # fmt: skip
+    system: NodeGroupSpec = field(
+        default_factory=lambda: NodeGroupSpec(instance_types=["m7g.large"], min_size=1, max_size=2, desired_size=1)
+    )
+    drivers: NodeGroupSpec = field(
+        default_factory=lambda: NodeGroupSpec(instance_types=["m7g.xlarge", "m6g.xlarge"], max_size=4)
+    )
+    executors: NodeGroupSpec = field(
+        default_factory=lambda: NodeGroupSpec(
+            instance_types=["m7g.2xlarge", "m6g.2xlarge", "r7g.2xlarge", "r6g.2xlarge"], max_size=20
+        )
+    )
 
 
 class EmrEksCluster(Construct):
@@ -119,8 +130,11 @@ class EmrEksCluster(Construct):
             capacity.drivers.validate_pinned("capacity.drivers")
             capacity.executors.validate_pinned("capacity.executors")
         elif cluster_name is not None and is_token(cluster_name):
-            raise fail("cluster_name", cluster_name, "must be a literal name with karpenter: its controller "
-                       "policy names the cluster in IAM tag keys")  # fmt: skip
+            raise fail(
+                "cluster_name",
+                cluster_name,
+                "must be a literal name with karpenter: its controller policy names the cluster in IAM tag keys",
+            )
         check_pattern("cluster_name", cluster_name, CLUSTER_NAME_PATTERN, "1-100 letters, digits, '-' or '_'")
         self.cluster_name = cluster_name or Names.unique_resource_name(self, max_length=100, separator="-")
         self.capacity_provider = (
@@ -173,11 +187,20 @@ class EmrEksCluster(Construct):
             if replicas is None:
                 replicas = min(2, capacity.system.min_size)
             elif replicas > capacity.system.min_size:
-                raise fail("karpenter.controller_replicas", replicas,
-                           f"must not exceed capacity.system.min_size ({capacity.system.min_size}): the chart runs "
-                           "one replica per node, on system nodes, which only the node group starts")  # fmt: skip
-            self.karpenter = Karpenter(self, "Karpenter", cluster=self.cluster, options=karpenter,
-                                       subnet_ids=list(private.subnet_ids), controller_replicas=replicas)  # fmt: skip
+                raise fail(
+                    "karpenter.controller_replicas",
+                    replicas,
+                    f"must not exceed capacity.system.min_size ({capacity.system.min_size}): the chart runs "
+                    "one replica per node, on system nodes, which only the node group starts",
+                )
+            self.karpenter = Karpenter(
+                self,
+                "Karpenter",
+                cluster=self.cluster,
+                options=karpenter,
+                subnet_ids=list(private.subnet_ids),
+                controller_replicas=replicas,
+            )
         provider = self.cluster.node.try_find_child("KubectlProvider")
         if provider is not None:
             acknowledge(provider, Reason.CDK_KUBECTL_PROVIDER)
