@@ -3,21 +3,47 @@
 ``cdk.json`` holds ``context.environments.<name>``; ``cdk synth -c env=<name>`` picks one (default ``default``).
 Unknown keys and bad values fail with one error per problem, each naming its key path, e.g.
 ``environments.prod.ec2.idle_timeout_minutes: Input should be greater than or equal to 1``.
+
+Values are parsed once into the library's types (``ReleaseLabel``, ``ClusterCapacity``, ``Architecture``,
+``CapacityProvider``, ``RetentionDays``), so the stacks pass them on without converting or checking them again; the
+keys and values written in ``cdk.json`` stay plain JSON (``"release_label": "emr-7.10.0"``, ``"capacity": "fleets"``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from aws_cdk import aws_logs as logs
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from emr_constructs._internal.validation import check_s3_uri
+from emr_constructs._internal.validation import check_s3_uri, fail
 from emr_constructs.cluster.applications import KNOWN_APPLICATIONS
+from emr_constructs.cluster.capacity import ClusterCapacity
 from emr_constructs.eks.namespace import check_quantity
+from emr_constructs.eks.scheduling import CapacityProvider
 from emr_constructs.iam.runtime_role import validate_namespace
-from emr_constructs.releases import EKS, ReleaseLabel
+from emr_constructs.releases import (
+    DEFAULT_EC2_RELEASE_LABEL,
+    DEFAULT_EKS_RELEASE_LABEL,
+    DEFAULT_SERVERLESS_RELEASE_LABEL,
+    EKS,
+    ReleaseLabel,
+)
+from emr_constructs.serverless import Architecture
 from emr_constructs.storage.secure import RETENTION_BY_DAYS
 
 DEFAULT_ENVIRONMENT = "default"
@@ -33,14 +59,101 @@ POD_IDENTITY_ENDPOINTS = ("eks-auth",)
 """EKS Pod Identity gets credentials from the EKS Auth API."""
 
 
-def _check_retention(value: int) -> int:
-    if value not in RETENTION_BY_DAYS:
+T = TypeVar("T")
+
+
+def _prop(info: ValidationInfo) -> str:
+    return info.field_name or "value"
+
+
+class _Choice(Generic[T]):
+    """A value written in ``cdk.json`` as one of a few names and parsed into the library object that it names; an
+    instance of the library type passes as it is (a config built in code)."""
+
+    def __init__(self, kind: type[T], choices: Mapping[str, Callable[[], T]]) -> None:
+        self.kind = kind
+        self.choices = choices
+
+    def parse(self, value: object, info: ValidationInfo) -> T:
+        if isinstance(value, self.kind):
+            return value
+        if isinstance(value, str) and value in self.choices:
+            return self.choices[value]()
+        raise fail(_prop(info), value, "must be " + " or ".join(repr(name) for name in self.choices))
+
+    def name(self, value: T) -> str:
+        """The ``cdk.json`` name of ``value`` (for ``model_dump``)."""
+        return next(name for name, make in self.choices.items() if make() == value)
+
+    @property
+    def validator(self) -> PlainValidator:
+        return PlainValidator(self.parse, json_schema_input_type=str)
+
+    @property
+    def serializer(self) -> PlainSerializer:
+        return PlainSerializer(self.name, return_type=str)
+
+
+def _release_label(value: object, info: ValidationInfo) -> ReleaseLabel:
+    if isinstance(value, ReleaseLabel):
+        return value
+    return ReleaseLabel.of(value, _prop(info))  # type: ignore[arg-type]  # of() names a non-string value in its error
+
+
+def _ec2_release_label(release: ReleaseLabel, info: ValidationInfo) -> ReleaseLabel:
+    release.require_ec2(_prop(info))
+    return release
+
+
+def _eks_release_label(release: ReleaseLabel, info: ValidationInfo) -> ReleaseLabel:
+    release.require(EKS, _prop(info), release.label)
+    return release
+
+
+ReleaseLabelField = Annotated[
+    ReleaseLabel,
+    PlainValidator(_release_label, json_schema_input_type=str),
+    PlainSerializer(str, return_type=str),
+]
+"""A release label, written as text (``"emr-7.10.0"``) and parsed with ``ReleaseLabel.of``; an error names the key."""
+Ec2ReleaseLabelField = Annotated[ReleaseLabelField, AfterValidator(_ec2_release_label)]
+"""A release label that EMR on EC2 takes (no ``-latest`` / ``-YYYYMMDD`` suffix)."""
+EksReleaseLabelField = Annotated[ReleaseLabelField, AfterValidator(_eks_release_label)]
+"""A release label that EMR on EKS supports."""
+
+_CAPACITY = _Choice(
+    ClusterCapacity, {"fleets": ClusterCapacity.instance_fleets, "groups": ClusterCapacity.instance_groups}
+)
+ClusterCapacityField = Annotated[ClusterCapacity, _CAPACITY.validator, _CAPACITY.serializer]
+"""``"fleets"`` or ``"groups"``: the library's default instance fleets or instance groups."""
+_CAPACITY_PROVIDER = _Choice(
+    CapacityProvider,
+    {"node_groups": lambda: CapacityProvider.MANAGED_NODE_GROUPS, "karpenter": lambda: CapacityProvider.KARPENTER},
+)
+CapacityProviderField = Annotated[CapacityProvider, _CAPACITY_PROVIDER.validator, _CAPACITY_PROVIDER.serializer]
+"""``"node_groups"`` (EKS managed node groups) or ``"karpenter"``: what starts the EKS nodes."""
+_RETENTION_DAYS = TypeAdapter(int)
+
+
+def _retention(value: object) -> logs.RetentionDays:
+    if isinstance(value, logs.RetentionDays):
+        return value
+    days = _RETENTION_DAYS.validate_python(value)
+    if days not in RETENTION_BY_DAYS:
         raise ValueError(f"CloudWatch Logs allows {', '.join(map(str, RETENTION_BY_DAYS))}")
-    return value
+    return RETENTION_BY_DAYS[days]
 
 
-RetentionDaysField = Annotated[int, AfterValidator(_check_retention)]
-"""A number of days that CloudWatch Logs accepts as a retention period."""
+def _retention_days(retention: logs.RetentionDays) -> int:
+    return next(days for days, value in RETENTION_BY_DAYS.items() if value == retention)
+
+
+RetentionDaysField = Annotated[
+    logs.RetentionDays,
+    PlainValidator(_retention, json_schema_input_type=int),
+    PlainSerializer(_retention_days, return_type=int),
+]
+"""A number of days that CloudWatch Logs accepts as a retention period, parsed into ``logs.RetentionDays``."""
 
 
 class ConfigError(ValueError):
@@ -60,7 +173,7 @@ class NetworkConfig(_Model):
     """Required with an explicit account/region: listing them avoids an AZ context lookup at synth time."""
     nat_gateways: int = Field(default=1, ge=0, le=1)
     interface_endpoints: tuple[str, ...] = DEFAULT_INTERFACE_ENDPOINTS
-    flow_log_retention_days: RetentionDaysField = 365
+    flow_log_retention_days: RetentionDaysField = logs.RetentionDays.ONE_YEAR
 
 
 class ManagedScalingConfig(_Model):
@@ -74,8 +187,8 @@ class Ec2Config(_Model):
     """The EMR on EC2 reference cluster."""
 
     enabled: bool = True
-    release_label: str = "emr-7.10.0"
-    capacity: Literal["fleets", "groups"] = "fleets"
+    release_label: Ec2ReleaseLabelField = DEFAULT_EC2_RELEASE_LABEL
+    capacity: ClusterCapacityField = ClusterCapacity.instance_fleets()
     applications: tuple[str, ...] = ("Spark", "Hadoop", "Livy")
     idle_timeout_minutes: int = Field(default=60, ge=1, le=10080)
     cluster_generation: int = Field(default=0, ge=0)
@@ -91,12 +204,6 @@ class Ec2Config(_Model):
     tls_certificate_s3_uri: str | None = None
     """An existing ``s3://bucket/key.zip`` of PEM certificates (e.g. issued by your CA); nothing is generated then."""
     alarm_email: str | None = None
-
-    @field_validator("release_label")
-    @classmethod
-    def _release(cls, value: str) -> str:
-        ReleaseLabel.of(value).require_ec2()
-        return value
 
     @field_validator("tls_certificate_key")
     @classmethod
@@ -133,26 +240,20 @@ class ServerlessConfig(_Model):
     """The EMR Serverless reference application."""
 
     enabled: bool = True
-    release_label: str = "emr-7.10.0"
-    architecture: Literal["ARM64", "X86_64"] = "ARM64"
+    release_label: ReleaseLabelField = DEFAULT_SERVERLESS_RELEASE_LABEL
+    architecture: Architecture = Architecture.ARM64
     max_vcpu: int = Field(default=32, ge=1)
     max_memory_gb: int = Field(default=128, ge=1)
     max_disk_gb: int = Field(default=1000, ge=20)
     idle_timeout_minutes: int = Field(default=15, ge=1, le=10080)
     glue_database: str = Field(default="emr_platform", pattern=r"^[a-z0-9_]{1,255}$")
     iceberg: bool = True
-    log_retention_days: RetentionDaysField = 365
+    log_retention_days: RetentionDaysField = logs.RetentionDays.ONE_YEAR
     capacity_alarm_percent: int = Field(default=80, ge=1, le=100)
     alarm_email: str | None = None
     pipeline_schedule: str = Field(default="cron(0 3 * * ? *)", pattern=r"^(cron|rate|at)\(.+\)$")
     pipeline_schedule_enabled: bool = False
     """Off by default: the pipeline runs scripts/wordcount.py, which the data bucket lacks until you upload it."""
-
-    @field_validator("release_label")
-    @classmethod
-    def _release(cls, value: str) -> str:
-        ReleaseLabel.of(value)
-        return value
 
 
 class EksConfig(_Model):
@@ -161,7 +262,7 @@ class EksConfig(_Model):
 
     enabled: bool = True
     create_cluster: bool = False
-    capacity_provider: Literal["node_groups", "karpenter"] = "node_groups"
+    capacity_provider: CapacityProviderField = CapacityProvider.MANAGED_NODE_GROUPS
     cluster_name: str = Field(default="emr-platform", pattern=r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
     # Placeholders of an existing cluster's attributes (literal data, not ARNs this code builds): they let the
     # default environment synthesize offline; a real environment sets its own values in cdk.json.
@@ -174,24 +275,18 @@ class EksConfig(_Model):
     )
     cluster_security_group_id: str = Field(default="sg-0123456789abcdef0", pattern=r"^sg-[0-9a-f]{8,17}$")
     namespace: str = "emr-jobs"
-    release_label: str = "emr-7.10.0-latest"
+    release_label: EksReleaseLabelField = DEFAULT_EKS_RELEASE_LABEL
     execution_role_trust: Literal["irsa", "pod_identity"] = "irsa"
     quota_cpu: str = "64"
     quota_memory: str = "256Gi"
     quota_pods: int = Field(default=200, ge=1)
-    log_retention_days: RetentionDaysField = 365
+    log_retention_days: RetentionDaysField = logs.RetentionDays.ONE_YEAR
     alarm_email: str | None = None
 
     @field_validator("namespace")
     @classmethod
     def _namespace(cls, value: str) -> str:
         validate_namespace("namespace", value)
-        return value
-
-    @field_validator("release_label")
-    @classmethod
-    def _release(cls, value: str) -> str:
-        ReleaseLabel.of(value).require(EKS, "release_label", value)
         return value
 
     @field_validator("quota_cpu", "quota_memory")
@@ -233,7 +328,7 @@ class EnvironmentConfig(_Model):
             self.network.nat_gateways == 0
             and eks.enabled
             and eks.create_cluster
-            and eks.capacity_provider == "karpenter"
+            and eks.capacity_provider == CapacityProvider.KARPENTER
         ):
             raise ValueError(
                 "network.nat_gateways: 0 with eks.capacity_provider: karpenter: Karpenter's Helm chart and images come "

@@ -1,4 +1,4 @@
-"""Token-aware validators.
+"""Token-aware validators: the pure checks of ``emr_constructs.core.validation``, skipped for unresolved CDK tokens.
 
 Each helper raises ``ValueError`` with one message shape: the prop name, the bad value and what is allowed.
 Unresolved CDK tokens always pass: their value is only known at deploy time.
@@ -6,11 +6,15 @@ Unresolved CDK tokens always pass: their value is only known at deploy time.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from aws_cdk import Token
+
+from emr_constructs.core import validation as core
+from emr_constructs.core.validation import fail
+
+__all__ = ["check_one_of", "check_pattern", "check_range", "check_s3_uri", "fail", "is_token"]
 
 
 def is_token(value: Any) -> bool:
@@ -22,44 +26,25 @@ def is_token(value: Any) -> bool:
     return bool(Token.is_unresolved(value))
 
 
-def fail(prop: str, value: Any, allowed: str) -> ValueError:
-    """Build the library's standard error: ``<prop>: got <value>; <allowed>``."""
-    return ValueError(f"{prop}: got {value!r}; {allowed}")
-
-
 def check_range(prop: str, value: float | None, low: float | None = None, high: float | None = None) -> None:
     """Raise unless ``low <= value <= high``; ``None`` and tokens pass."""
-    if value is None or is_token(value):
-        return
-    if (low is not None and value < low) or (high is not None and value > high):
-        bounds = (
-            f"between {low} and {high}"
-            if low is not None and high is not None
-            else (f"at least {low}" if low is not None else f"at most {high}")
-        )
-        raise fail(prop, value, f"must be {bounds}")
+    if not is_token(value):
+        core.check_range(prop, value, low, high)
 
 
 def check_one_of(prop: str, value: Any, allowed: Iterable[Any]) -> None:
-    """Raise unless ``value`` is one of ``allowed``; tokens pass."""
-    if value is None or is_token(value):
-        return
-    allowed_list = list(allowed)
-    if value not in allowed_list:
-        raise fail(prop, value, f"allowed values: {', '.join(map(str, allowed_list))}")
+    """Raise unless ``value`` is one of ``allowed``; ``None`` and tokens pass."""
+    if not is_token(value):
+        core.check_one_of(prop, value, allowed)
 
 
 def check_pattern(prop: str, value: str | None, pattern: str, description: str) -> None:
-    """Raise unless ``value`` fully matches ``pattern``; tokens pass."""
-    if value is None or is_token(value):
-        return
-    if not re.fullmatch(pattern, value):
-        raise fail(prop, value, f"must be {description}")
+    """Raise unless ``value`` fully matches ``pattern``; ``None`` and tokens pass."""
+    if not is_token(value):
+        core.check_pattern(prop, value, pattern, description)
 
 
 def check_s3_uri(prop: str, value: str | None) -> None:
-    """Raise unless ``value`` is an ``s3://bucket/key`` URI; tokens (and URIs built from tokens) pass."""
-    if value is None or is_token(value):
-        return
-    if not re.fullmatch(r"s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/.*)?", value):
-        raise fail(prop, value, "must be an s3:// URI such as 's3://my-bucket/path/script.sh'")
+    """Raise unless ``value`` is an ``s3://bucket/key`` URI; ``None``, tokens and URIs built from tokens pass."""
+    if not is_token(value):
+        core.check_s3_uri(prop, value)

@@ -10,10 +10,10 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from emr_constructs._internal.validation import check_pattern
+from emr_constructs.core.iam_actions import EMR_STEP_ACTIONS, Iam
 from emr_constructs.monitoring.ec2_metrics import EmrClusterMetricFactory
 
-STEP_ACTIONS = ["elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep", "elasticmapreduce:ListSteps",
-                "elasticmapreduce:CancelSteps", "elasticmapreduce:DescribeCluster"]  # fmt: skip
+STEP_ACTIONS = EMR_STEP_ACTIONS
 
 
 class ClusterBase(Construct):
@@ -31,7 +31,7 @@ class ClusterBase(Construct):
         grant = iam.Grant.add_to_principal(grantee=grantee, actions=STEP_ACTIONS, resource_arns=[self.cluster_arn])
         if self._runtime_roles:
             iam.Grant.add_to_principal(
-                grantee=grantee, actions=["iam:PassRole"], resource_arns=[r.role_arn for r in self._runtime_roles]
+                grantee=grantee, actions=[Iam.PASS_ROLE], resource_arns=[r.role_arn for r in self._runtime_roles]
             )
         return grant
 

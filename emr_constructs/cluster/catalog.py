@@ -14,16 +14,12 @@ from aws_cdk import aws_iam as iam
 
 from emr_constructs._internal.validation import fail, is_token
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge_finding, nag_resource_text
+from emr_constructs.core.iam_actions import GLUE_RUNTIME_ROLE_ACTIONS
 from emr_constructs.iam.policies import RolePolicy
 
 DEFAULT_GLUE_DATABASES = ("default",)
 """Spark's and Hive's current database unless a job says otherwise."""
-RUNTIME_GLUE_ACTIONS = [
-    "glue:GetDatabase", "glue:CreateDatabase", "glue:GetDatabases", "glue:CreateTable", "glue:GetTable",
-    "glue:UpdateTable", "glue:DeleteTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions",
-    "glue:BatchGetPartition", "glue:CreatePartition", "glue:BatchCreatePartition", "glue:UpdatePartition",
-    "glue:DeletePartition", "glue:BatchDeletePartition", "glue:GetUserDefinedFunctions",
-]  # fmt: skip
+RUNTIME_GLUE_ACTIONS = GLUE_RUNTIME_ROLE_ACTIONS
 """What a job needs to create and read tables in the catalog (the runtime-role list AWS documents, see
 https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/security-iam-runtime-role.html), plus the partition
 reads/updates/deletes of ``INSERT OVERWRITE`` and ``ALTER TABLE ... DROP PARTITION``. Iceberg's ``GlueCatalog``

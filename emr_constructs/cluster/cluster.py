@@ -34,6 +34,8 @@ from emr_constructs.cluster.security_configuration import EmrSecurityConfigurati
 from emr_constructs.cluster.steps import BootstrapAction, Step
 from emr_constructs.cluster.submitter import StepSubmitter
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
+from emr_constructs.core.releases import DEFAULT_EC2_RELEASE_LABEL
+from emr_constructs.core.tags import APPLICATION_TAG, COST_CENTER_TAG
 from emr_constructs.iam.policies import KMS_ENCRYPT_ACTIONS
 from emr_constructs.iam.runtime_role import JobRuntimeRole, RuntimeRoleTrust
 from emr_constructs.iam.service_roles import EmrInstanceRole, EmrServiceRole, tag_for_emr_managed_policy
@@ -44,7 +46,7 @@ from emr_constructs.releases import (
 )
 from emr_constructs.storage.secure import SecureBucket
 
-DEFAULT_RELEASE_LABEL = ReleaseLabel.EMR_7_10_0
+DEFAULT_RELEASE_LABEL = DEFAULT_EC2_RELEASE_LABEL
 DEFAULT_APPLICATIONS = (Application.SPARK, Application.HADOOP, Application.LIVY)
 DEFAULT_LOG_PREFIX = "emr-logs/"
 DEFAULT_STEP_CONCURRENCY = 1
@@ -228,9 +230,9 @@ class EmrCluster(ClusterBase):
         # request tag (EMR propagates it). Tagged whatever the service role: a role without the v2 policy ignores it.
         # See: https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-iam-role.html
         tag_for_emr_managed_policy(self._resource)
-        Tags.of(self).add("application", application_tag or construct_id)
+        Tags.of(self).add(APPLICATION_TAG, application_tag or construct_id)
         if cost_center:
-            Tags.of(self).add("cost-center", cost_center)
+            Tags.of(self).add(COST_CENTER_TAG, cost_center)
 
     # ---- imports -------------------------------------------------------------------------------------------------
 

@@ -7,28 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 from aws_cdk import aws_emr as emr
 from aws_cdk import aws_iam as iam
 
 from emr_constructs._internal.validation import check_s3_uri, fail, is_token
+from emr_constructs.core.spark import (
+    COMMAND_RUNNER_JAR,
+    ActionOnFailure,
+    DeployMode,
+    spark_submit_command,
+    spark_submit_parameters,
+)
 
-COMMAND_RUNNER_JAR = "command-runner.jar"
-
-
-class ActionOnFailure(Enum):
-    """What EMR does when a step fails. Default for steps: ``CONTINUE``."""
-
-    CONTINUE = "CONTINUE"
-    CANCEL_AND_WAIT = "CANCEL_AND_WAIT"
-    TERMINATE_CLUSTER = "TERMINATE_CLUSTER"
-
-
-class DeployMode(Enum):
-    CLUSTER = "cluster"
-    CLIENT = "client"
+__all__ = ["COMMAND_RUNNER_JAR", "ActionOnFailure", "BootstrapAction", "DeployMode", "Step"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,14 +88,8 @@ class Step:
         check_s3_uri("entry_point", entry_point)
         for i, py_file in enumerate(py_files):
             check_s3_uri(f"py_files[{i}]", py_file)
-        submit = ["spark-submit", "--deploy-mode", deploy_mode.value]
-        if main_class:
-            submit += ["--class", main_class]
-        if py_files:
-            submit += ["--py-files", ",".join(py_files)]
-        for key, value in (spark_conf or {}).items():
-            submit += ["--conf", f"{key}={value}"]
-        submit += [entry_point, *args]
+        parameters = spark_submit_parameters(main_class=main_class, py_files=py_files, conf=spark_conf)
+        submit = spark_submit_command(entry_point, args, deploy_mode=deploy_mode, parameters=parameters)
         return cls(name=name, args=submit, action_on_failure=action_on_failure, runtime_role=runtime_role)
 
     def _hadoop_jar_step(self) -> emr.CfnCluster.HadoopJarStepConfigProperty:

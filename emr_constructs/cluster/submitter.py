@@ -14,6 +14,7 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
+from emr_constructs.core.iam_actions import LOG_STREAM_WRITE_ACTIONS, Emr, Iam
 from emr_constructs.iam.policies import RolePolicy
 from emr_constructs.storage.secure import SecureLogGroup
 
@@ -43,7 +44,7 @@ class StepSubmitter(Construct):
         self.policy = RolePolicy(self, "Policy", role=self.role, description="Submit EMR runtime-role steps")
         self.policy.add_statements(
             iam.PolicyStatement(
-                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                actions=LOG_STREAM_WRITE_ACTIONS,
                 resources=[self.log_group.log_group_arn],
             )
         )
@@ -51,8 +52,8 @@ class StepSubmitter(Construct):
     def allow(self, cluster_arn: str, runtime_role: iam.IRole) -> None:
         """AddJobFlowSteps on one cluster, passing one runtime role."""
         self.policy.add_statements(
-            iam.PolicyStatement(actions=["elasticmapreduce:AddJobFlowSteps"], resources=[cluster_arn]),
-            iam.PolicyStatement(actions=["iam:PassRole"], resources=[runtime_role.role_arn]),
+            iam.PolicyStatement(actions=[Emr.ADD_JOB_FLOW_STEPS], resources=[cluster_arn]),
+            iam.PolicyStatement(actions=[Iam.PASS_ROLE], resources=[runtime_role.role_arn]),
         )
 
     def submit(

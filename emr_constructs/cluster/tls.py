@@ -27,6 +27,7 @@ from constructs import Construct
 from emr_constructs._internal.validation import check_one_of, check_range, fail, is_token
 from emr_constructs.cluster.security_configuration import InTransitEncryption
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
+from emr_constructs.core.iam_actions import LOG_STREAM_WRITE_ACTIONS, S3, Kms
 from emr_constructs.iam.policies import RolePolicy
 from emr_constructs.storage.secure import DEFAULT_LOG_RETENTION, SecureLogGroup
 
@@ -115,12 +116,10 @@ class EmrTlsCertificate(Construct):
         )
         policy = RolePolicy(self, "Policy", role=role, description="Write one TLS certificate object (SSE-KMS)")
         policy.add_statements(
-            iam.PolicyStatement(
-                actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[self.log_group.log_group_arn]
-            ),
+            iam.PolicyStatement(actions=LOG_STREAM_WRITE_ACTIONS, resources=[self.log_group.log_group_arn]),
             # Only this object, and only with SSE-KMS under this key.
             iam.PolicyStatement(
-                actions=["s3:PutObject"],
+                actions=[S3.PUT_OBJECT],
                 resources=[self.object_arn],
                 conditions={
                     "StringEquals": {
@@ -132,14 +131,14 @@ class EmrTlsCertificate(Construct):
             # An SSE-KMS upload needs kms:GenerateDataKey on the key, and only through S3.
             # See: https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
             iam.PolicyStatement(
-                actions=["kms:GenerateDataKey"],
+                actions=[Kms.GENERATE_DATA_KEY],
                 resources=[key.key_arn],
-                conditions={"StringEquals": {"kms:ViaService": f"s3.{Aws.REGION}.{Aws.URL_SUFFIX}"}},
+                conditions={"StringEquals": {Kms.VIA_SERVICE: f"s3.{Aws.REGION}.{Aws.URL_SUFFIX}"}},
             ),
         )
         delete = removal_policy == RemovalPolicy.DESTROY
         if delete:
-            policy.add_statements(iam.PolicyStatement(actions=["s3:DeleteObject"], resources=[self.object_arn]))
+            policy.add_statements(iam.PolicyStatement(actions=[S3.DELETE_OBJECT], resources=[self.object_arn]))
         self.function = lambda_.Function(
             self,
             "Handler",

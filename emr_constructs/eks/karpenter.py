@@ -24,6 +24,7 @@ from constructs import Construct
 
 from emr_constructs._internal.validation import check_pattern, fail, is_token
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
+from emr_constructs.core.iam_actions import Ec2, Eks, Iam, Pricing, Sqs, Ssm, Sts
 from emr_constructs.eks.scheduling import ROLE_LABEL, SPOT_TAINT_EFFECT, SPOT_TAINT_KEY, SPOT_TAINT_VALUE
 from emr_constructs.iam.policies import RolePolicy
 
@@ -123,7 +124,7 @@ class Karpenter(Construct):
         # EventBridge delivers to SQS through the queue policy; only this stack's rules, in this account.
         # See: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions
         self.queue.add_to_resource_policy(iam.PolicyStatement(
-            principals=[iam.ServicePrincipal("events.amazonaws.com")], actions=["sqs:SendMessage"],
+            principals=[iam.ServicePrincipal("events.amazonaws.com")], actions=[Sqs.SEND_MESSAGE],
             resources=[self.queue.queue_arn],
             conditions={"ArnEquals": {"aws:SourceArn": [r.rule_arn for r in rules]},
                         "StringEquals": {"aws:SourceAccount": stack.account}}))  # fmt: skip
@@ -133,7 +134,7 @@ class Karpenter(Construct):
         )
         assert self.controller_role.assume_role_policy is not None
         self.controller_role.assume_role_policy.add_statements(
-            iam.PolicyStatement(principals=[iam.ServicePrincipal("pods.eks.amazonaws.com")], actions=["sts:TagSession"])
+            iam.PolicyStatement(principals=[iam.ServicePrincipal("pods.eks.amazonaws.com")], actions=[Sts.TAG_SESSION])
         )
         # Two policies: the cluster name appears in many condition keys, and a managed policy holds 6,144 characters.
         ec2_statements, iam_statements = self._controller_statements(stack, cluster, name)
@@ -182,14 +183,14 @@ class Karpenter(Construct):
         to_region = {**requested, "aws:RequestTag/topology.kubernetes.io/region": region}
         node_class = "karpenter.k8s.aws/ec2nodeclass"
         profiles = [stack.format_arn(service="iam", region="", resource="instance-profile", resource_name="*")]
-        describe = ["ec2:DescribeCapacityReservations", "ec2:DescribeImages", "ec2:DescribeInstances",
-                    "ec2:DescribeInstanceTypeOfferings", "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplates",
-                    "ec2:DescribeSecurityGroups", "ec2:DescribeSpotPriceHistory", "ec2:DescribeSubnets"]  # fmt: skip
-        launch = ["ec2:RunInstances", "ec2:CreateFleet"]
+        describe = [Ec2.DESCRIBE_CAPACITY_RESERVATIONS, Ec2.DESCRIBE_IMAGES, Ec2.DESCRIBE_INSTANCES,
+                    Ec2.DESCRIBE_INSTANCE_TYPE_OFFERINGS, Ec2.DESCRIBE_INSTANCE_TYPES, Ec2.DESCRIBE_LAUNCH_TEMPLATES,
+                    Ec2.DESCRIBE_SECURITY_GROUPS, Ec2.DESCRIBE_SPOT_PRICE_HISTORY, Ec2.DESCRIBE_SUBNETS]  # fmt: skip
+        launch = [Ec2.RUN_INSTANCES, Ec2.CREATE_FLEET]
         create_actions = ["RunInstances", "CreateFleet", "CreateLaunchTemplate"]
         retag_keys = ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"]
-        profile_changes = ["iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile",
-                           "iam:DeleteInstanceProfile"]  # fmt: skip
+        profile_changes = [Iam.ADD_ROLE_TO_INSTANCE_PROFILE, Iam.REMOVE_ROLE_FROM_INSTANCE_PROFILE,
+                           Iam.DELETE_INSTANCE_PROFILE]  # fmt: skip
         statement = iam.PolicyStatement
         ec2_part = [
             # Launch inputs: AMIs and snapshots; subnets, security groups and reservations (also shared ones).
@@ -198,42 +199,42 @@ class Karpenter(Construct):
             statement(actions=launch, resources=[ec2("launch-template")],
                       conditions={"StringEquals": owned, **of_node_pool}),
             # What a launch creates must be requested with the cluster's tags.
-            statement(actions=[*launch, "ec2:CreateLaunchTemplate"],
+            statement(actions=[*launch, Ec2.CREATE_LAUNCH_TEMPLATE],
                       resources=[*created, ec2("capacity-reservation", "*")],
                       conditions={"StringEquals": requested, **for_node_pool}),
-            statement(actions=["ec2:CreateTags"], resources=created,
-                      conditions={"StringEquals": {**requested, "ec2:CreateAction": create_actions}, **for_node_pool}),
-            statement(actions=["ec2:CreateTags"], resources=[ec2("instance")],
+            statement(actions=[Ec2.CREATE_TAGS], resources=created,
+                      conditions={"StringEquals": {**requested, Ec2.CREATE_ACTION: create_actions}, **for_node_pool}),
+            statement(actions=[Ec2.CREATE_TAGS], resources=[ec2("instance")],
                       conditions={"StringEquals": owned, **of_node_pool,
                                   "StringEqualsIfExists": {"aws:RequestTag/eks:eks-cluster-name": name},
                                   "ForAllValues:StringEquals": {"aws:TagKeys": retag_keys}}),
-            statement(actions=["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"],
+            statement(actions=[Ec2.TERMINATE_INSTANCES, Ec2.DELETE_LAUNCH_TEMPLATE],
                       resources=[ec2("instance"), ec2("launch-template")],
                       conditions={"StringEquals": owned, **of_node_pool}),
             # Describe and pricing calls do not support resource-level permissions.
             statement(actions=describe, resources=["*"],
                       conditions={"StringEquals": {"aws:RequestedRegion": region}}),
-            statement(actions=["pricing:GetProducts"], resources=["*"]),
-            statement(actions=["ssm:GetParameter"], resources=[stack.format_arn(
+            statement(actions=[Pricing.GET_PRODUCTS], resources=["*"]),
+            statement(actions=[Ssm.GET_PARAMETER], resources=[stack.format_arn(
                 service="ssm", account="", resource="parameter", resource_name="aws/service/*")]),
-            statement(actions=["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
+            statement(actions=[Sqs.DELETE_MESSAGE, Sqs.GET_QUEUE_URL, Sqs.RECEIVE_MESSAGE],
                       resources=[self.queue.queue_arn]),
-            statement(actions=["eks:DescribeCluster"], resources=[cluster.cluster_arn]),
+            statement(actions=[Eks.DESCRIBE_CLUSTER], resources=[cluster.cluster_arn]),
         ]  # fmt: skip
         iam_part = [
-            statement(actions=["iam:PassRole"], resources=[self.node_role.role_arn], conditions={
-                "StringEquals": {"iam:PassedToService": ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"]}}),
+            statement(actions=[Iam.PASS_ROLE], resources=[self.node_role.role_arn], conditions={
+                "StringEquals": {Iam.PASSED_TO_SERVICE: ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"]}}),
             # Instance profiles Karpenter creates for the EC2NodeClass, tagged for this cluster and Region.
-            statement(actions=["iam:CreateInstanceProfile"], resources=profiles,
+            statement(actions=[Iam.CREATE_INSTANCE_PROFILE], resources=profiles,
                       conditions={"StringEquals": to_region, "StringLike": {f"aws:RequestTag/{node_class}": "*"}}),
-            statement(actions=["iam:TagInstanceProfile"], resources=profiles,
+            statement(actions=[Iam.TAG_INSTANCE_PROFILE], resources=profiles,
                       conditions={"StringEquals": {**owned, **in_region, **to_region},
                                   "StringLike": {f"aws:ResourceTag/{node_class}": "*",
                                                  f"aws:RequestTag/{node_class}": "*"}}),
             statement(actions=profile_changes, resources=profiles,
                       conditions={"StringEquals": {**owned, **in_region},
                                   "StringLike": {f"aws:ResourceTag/{node_class}": "*"}}),
-            statement(actions=["iam:GetInstanceProfile"], resources=profiles),
+            statement(actions=[Iam.GET_INSTANCE_PROFILE], resources=profiles),
         ]  # fmt: skip
         return ec2_part, iam_part
 

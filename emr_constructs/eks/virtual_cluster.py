@@ -21,9 +21,11 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from emr_constructs._internal.validation import check_pattern, fail, is_token
+from emr_constructs.core.iam_actions import EMR_CONTAINERS_JOB_RUN_ACTIONS, EmrContainers
+from emr_constructs.core.naming import EMR_EKS_START_JOB_RUN_COMPONENTS
+from emr_constructs.core.tags import APPLICATION_TAG, COST_CENTER_TAG
 from emr_constructs.eks.namespace import LimitRange, ResourceQuota, check_quota_admits_spark, namespace_manifest
 from emr_constructs.iam.runtime_role import (
-    EMR_EKS_START_JOB_RUN_COMPONENTS,
     JobRuntimeRole,
     emr_eks_pod_identity_service_accounts,
     validate_namespace,
@@ -31,7 +33,7 @@ from emr_constructs.iam.runtime_role import (
 from emr_constructs.monitoring.eks_monitoring import EmrEksMetricFactory
 from emr_constructs.storage.secure import DEFAULT_LOG_RETENTION, SecureLogGroup
 
-JOB_RUN_ACTIONS = ["emr-containers:DescribeJobRun", "emr-containers:ListJobRuns", "emr-containers:CancelJobRun"]
+JOB_RUN_ACTIONS = EMR_CONTAINERS_JOB_RUN_ACTIONS
 
 
 class VirtualClusterBase(Construct):
@@ -56,9 +58,9 @@ class VirtualClusterBase(Construct):
         condition), plus describe/list/cancel of its job runs."""
         grant = iam.Grant.add_to_principal(
             grantee=grantee,
-            actions=["emr-containers:StartJobRun"],
+            actions=[EmrContainers.START_JOB_RUN],
             resource_arns=[self.virtual_cluster_arn],
-            conditions={"ArnEquals": {"emr-containers:ExecutionRoleArn": execution_role.role_arn}},
+            conditions={"ArnEquals": {EmrContainers.EXECUTION_ROLE_ARN: execution_role.role_arn}},
         )
         iam.Grant.add_to_principal(
             grantee=grantee,
@@ -66,7 +68,7 @@ class VirtualClusterBase(Construct):
             resource_arns=[self.virtual_cluster_arn, self._arn(f"{self.virtual_cluster_id}/jobruns/*")],
         )
         iam.Grant.add_to_principal(
-            grantee=grantee, actions=["emr-containers:DescribeVirtualCluster"], resource_arns=[self.virtual_cluster_arn]
+            grantee=grantee, actions=[EmrContainers.DESCRIBE_VIRTUAL_CLUSTER], resource_arns=[self.virtual_cluster_arn]
         )
         return grant
 
@@ -147,9 +149,9 @@ class EmrEksVirtualCluster(VirtualClusterBase):
             self._resource.node.add_dependency(self.namespace_manifest)
         self.virtual_cluster_id = self._resource.attr_id
         self.log_group = SecureLogGroup(self, "JobLogs", retention=log_retention, removal_policy=removal_policy)
-        Tags.of(self).add("application", application_tag or construct_id)
+        Tags.of(self).add(APPLICATION_TAG, application_tag or construct_id)
         if cost_center:
-            Tags.of(self).add("cost-center", cost_center)
+            Tags.of(self).add(COST_CENTER_TAG, cost_center)
 
     @property
     def virtual_cluster_arn(self) -> str:

@@ -15,19 +15,26 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge_finding, nag_resource_text
+from emr_constructs.core.iam_actions import (
+    GLUE_READ_ACTIONS,
+    GLUE_WRITE_ACTIONS,
+    KMS_DECRYPT_ACTIONS,
+    KMS_ENCRYPT_ACTIONS,
+    S3,
+    S3_READ_ACTIONS,
+    S3_WRITE_ACTIONS,
+)
 
-S3_READ_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion"]
-S3_WRITE_ACTIONS = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-KMS_DECRYPT_ACTIONS = ["kms:Decrypt", "kms:DescribeKey"]
-KMS_ENCRYPT_ACTIONS = ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"]
-GLUE_READ_ACTIONS = [
-    "glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables",
-    "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
-]  # fmt: skip
-GLUE_WRITE_ACTIONS = [
-    "glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable", "glue:CreatePartition", "glue:BatchCreatePartition",
-    "glue:UpdatePartition", "glue:DeletePartition", "glue:BatchDeletePartition",
-]  # fmt: skip
+__all__ = [
+    "GLUE_READ_ACTIONS",
+    "GLUE_WRITE_ACTIONS",
+    "KMS_DECRYPT_ACTIONS",
+    "KMS_ENCRYPT_ACTIONS",
+    "S3_READ_ACTIONS",
+    "S3_WRITE_ACTIONS",
+    "RolePolicy",
+    "s3_statements",
+]
 
 
 def _object_arn(bucket: s3.IBucket, prefix: str) -> str:
@@ -45,14 +52,14 @@ def s3_statements(bucket: s3.IBucket, prefix: str, *, read: bool, write: bool) -
     if read:
         actions = S3_READ_ACTIONS + (S3_WRITE_ACTIONS if write else [])
     else:
-        actions = ["s3:PutObject"]  # write-only (e.g. log delivery): no read, overwrite-by-delete or abort
+        actions = [S3.PUT_OBJECT]  # write-only (e.g. log delivery): no read, overwrite-by-delete or abort
     list_prefix = prefix.lstrip("/")
     statements = [
         iam.PolicyStatement(actions=actions, resources=[_object_arn(bucket, prefix)]),
         iam.PolicyStatement(
-            actions=["s3:ListBucket"],
+            actions=[S3.LIST_BUCKET],
             resources=[bucket.bucket_arn],
-            conditions={"StringLike": {"s3:prefix": [list_prefix if list_prefix.endswith("*") else f"{list_prefix}*"]}},
+            conditions={"StringLike": {S3.PREFIX: [list_prefix if list_prefix.endswith("*") else f"{list_prefix}*"]}},
         ),
     ]
     if bucket.encryption_key is not None:

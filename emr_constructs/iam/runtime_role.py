@@ -18,9 +18,15 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from emr_constructs._internal.naming import base36, physical_name
+from emr_constructs._internal.naming import physical_name
 from emr_constructs._internal.validation import fail, is_token
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge_finding
+from emr_constructs.core.iam_actions import LOG_STREAM_WRITE_ACTIONS, Logs, Sts
+from emr_constructs.core.naming import (
+    EMR_EKS_START_JOB_RUN_COMPONENTS,
+    emr_eks_service_account_name,
+    emr_eks_service_account_subject,
+)
 from emr_constructs.iam.policies import KMS_ENCRYPT_ACTIONS, RolePolicy
 from emr_constructs.releases import EKS_POD_IDENTITY, ReleaseLabel
 
@@ -42,12 +48,7 @@ def emr_eks_service_account_pattern(namespace: str, account: str, role_name: str
             "IRSA needs the role name at synth time (base36 of it is part of the service-account pattern); "
             "use JobRuntimeRole.eks_irsa or a role imported by name",
         )
-    return f"system:serviceaccount:{namespace}:emr-containers-sa-*-*-{account}-{base36(role_name)}"
-
-
-EMR_EKS_START_JOB_RUN_COMPONENTS = ("client", "driver", "executor")
-"""The Spark components whose service accounts EMR on EKS creates for a StartJobRun job (the job submitter,
-driver and executors); ``aws emr-containers create-role-associations`` associates these three."""
+    return emr_eks_service_account_subject(namespace, account, role_name)
 
 
 def emr_eks_pod_identity_service_accounts(account: str, role_name: str) -> list[str]:
@@ -64,10 +65,7 @@ def emr_eks_pod_identity_service_accounts(account: str, role_name: str) -> list[
             "use JobRuntimeRole with RuntimeRoleTrust.eks_pod_identity (generated literal name) or import the "
             "role by a literal ARN",
         )
-    return [
-        f"emr-containers-sa-spark-{component}-{account}-{base36(role_name)}"
-        for component in EMR_EKS_START_JOB_RUN_COMPONENTS
-    ]
+    return [emr_eks_service_account_name(c, account, role_name) for c in EMR_EKS_START_JOB_RUN_COMPONENTS]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,11 +89,11 @@ class RuntimeRoleTrust:
         identity to CloudTrail); ``lake_formation`` adds ``sts:TagSession``, which Lake Formation needs.
         See: https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html
         """
-        actions = ["sts:AssumeRole"]
+        actions = [Sts.ASSUME_ROLE]
         if source_identity:
-            actions.append("sts:SetSourceIdentity")
+            actions.append(Sts.SET_SOURCE_IDENTITY)
         if lake_formation:
-            actions.append("sts:TagSession")
+            actions.append(Sts.TAG_SESSION)
         return cls(principal=iam.ArnPrincipal(instance_role.role_arn), actions=tuple(actions), runtime="ec2")
 
     @classmethod
@@ -119,7 +117,7 @@ class RuntimeRoleTrust:
                 "ArnLike": {"aws:SourceArn": source_arn},
             },
         )
-        return cls(principal=principal, actions=("sts:AssumeRole",), runtime="serverless")
+        return cls(principal=principal, actions=(Sts.ASSUME_ROLE,), runtime="serverless")
 
     @classmethod
     def eks_irsa(cls, *, open_id_connect_provider: iam.IOpenIdConnectProvider, namespace: str) -> RuntimeRoleTrust:
@@ -140,7 +138,7 @@ class RuntimeRoleTrust:
             )
         return cls(
             principal=None,
-            actions=("sts:AssumeRoleWithWebIdentity",),
+            actions=(Sts.ASSUME_ROLE_WITH_WEB_IDENTITY,),
             runtime="eks",
             oidc_provider=open_id_connect_provider,
             namespace=namespace,
@@ -158,7 +156,7 @@ class RuntimeRoleTrust:
         release_label.require(EKS_POD_IDENTITY, "release_label", release_label.label)
         return cls(
             principal=iam.ServicePrincipal(EKS_POD_IDENTITY_PRINCIPAL),
-            actions=("sts:AssumeRole", "sts:TagSession"),
+            actions=(Sts.ASSUME_ROLE, Sts.TAG_SESSION),
             runtime="eks",
             pod_identity=True,
         )
@@ -202,7 +200,7 @@ class JobRuntimeRole(Construct):
             principal = trust.principal or self._irsa_principal(trust)
             new_role = iam.Role(self, "Role", assumed_by=principal, description=description, role_name=self.role_name)
             assert new_role.assume_role_policy is not None
-            extra = [a for a in trust.actions if a not in ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity")]
+            extra = [a for a in trust.actions if a not in (Sts.ASSUME_ROLE, Sts.ASSUME_ROLE_WITH_WEB_IDENTITY)]
             if extra:  # the principal already allows the assume action; add the session actions to the trust
                 new_role.assume_role_policy.add_statements(iam.PolicyStatement(principals=[principal], actions=extra))
             role = new_role
@@ -265,10 +263,10 @@ class JobRuntimeRole(Construct):
         """
         self.policy.add_statements(
             iam.PolicyStatement(
-                actions=["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                actions=[*LOG_STREAM_WRITE_ACTIONS, Logs.DESCRIBE_LOG_STREAMS],
                 resources=[log_group.log_group_arn],
             ),
-            iam.PolicyStatement(actions=["logs:DescribeLogGroups"], resources=["*"]),
+            iam.PolicyStatement(actions=[Logs.DESCRIBE_LOG_GROUPS], resources=["*"]),
         )
         assert self.policy.policy is not None
         acknowledge_finding(self.policy.policy, Reason.LOG_GROUP_LISTING, "AwsSolutions-IAM5", "Resource::*")

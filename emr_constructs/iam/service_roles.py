@@ -8,6 +8,7 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct, IConstruct
 
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge_finding
+from emr_constructs.core.iam_actions import Iam, Kms
 from emr_constructs.iam.policies import KMS_ENCRYPT_ACTIONS, RolePolicy
 
 EMR_MANAGED_POLICY_TAG = ("for-use-with-amazon-emr-managed-policies", "true")
@@ -62,9 +63,9 @@ class EmrServiceRole(Construct):
         """EMR passes the instance role to EC2; v2 only allows the default role name, so grant ours explicitly."""
         self.policy.add_statements(
             iam.PolicyStatement(
-                actions=["iam:PassRole"],
+                actions=[Iam.PASS_ROLE],
                 resources=[instance_role.role_arn],
-                conditions={"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}},
+                conditions={"StringEquals": {Iam.PASSED_TO_SERVICE: "ec2.amazonaws.com"}},
             )
         )
 
@@ -72,12 +73,12 @@ class EmrServiceRole(Construct):
         """EBS encryption with a customer key needs the service role to use the key and create grants for EC2."""
         self.policy.add_statements(
             iam.PolicyStatement(
-                actions=["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+                actions=[Kms.CREATE_GRANT, Kms.LIST_GRANTS, Kms.REVOKE_GRANT],
                 resources=[key.key_arn],
-                conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}},
+                conditions={"Bool": {Kms.GRANT_IS_FOR_AWS_RESOURCE: "true"}},
             ),
             iam.PolicyStatement(
-                actions=[*KMS_ENCRYPT_ACTIONS, "kms:ReEncryptFrom", "kms:ReEncryptTo"], resources=[key.key_arn]
+                actions=[*KMS_ENCRYPT_ACTIONS, Kms.RE_ENCRYPT_FROM, Kms.RE_ENCRYPT_TO], resources=[key.key_arn]
             ),
         )
 

@@ -24,6 +24,18 @@ from constructs import Construct
 
 from emr_constructs._internal.validation import fail
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
+from emr_constructs.core.iam_actions import (
+    EVENTS_MANAGED_RULE_ACTIONS,
+    SFN_LOG_DELIVERY_ACTIONS,
+    XRAY_ACTIONS,
+    Emr,
+    EmrContainers,
+    EmrServerless,
+    Iam,
+    States,
+)
+from emr_constructs.core.spark import COMMAND_RUNNER_JAR
+from emr_constructs.core.tags import PIPELINE_TAG_KEY
 from emr_constructs.iam.policies import RolePolicy
 from emr_constructs.iam.service_roles import EMR_MANAGED_POLICY_TAG, EmrInstanceRole, EmrServiceRole
 from emr_constructs.jobs.spec import SparkJob
@@ -31,19 +43,14 @@ from emr_constructs.jobs.targets import PipelineTarget, TransientCluster, local_
 from emr_constructs.monitoring.alarms import notify
 from emr_constructs.storage.secure import SecureLogGroup
 
-SFN_LOG_DELIVERY_ACTIONS = [
-    "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
-    "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
-]  # fmt: skip
 RULES = {
     "ec2": "StepFunctionsGetEventsForEMRAddJobFlowStepsRule",
     "serverless": "StepFunctionsGetEventsForEMRServerlessJobRule",
     "eks": "StepFunctionsGetEventsForEMRContainersJobRule",
 }
 """The EventBridge rules Step Functions manages for each .sync integration."""
-PIPELINE_TAG = "emr-constructs:pipeline"
+PIPELINE_TAG = PIPELINE_TAG_KEY
 """Tag on transient clusters; the state machine may only describe, step and terminate clusters carrying its value."""
-XRAY_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
 
 
 class SparkPipeline(Construct):
@@ -136,7 +143,7 @@ class SparkPipeline(Construct):
                 cluster_id=cluster_id,
                 result_path=sfn.JsonPath.DISCARD,
                 name=job.name,
-                jar="command-runner.jar",
+                jar=COMMAND_RUNNER_JAR,
                 args=step["HadoopJarStep"]["Args"],
                 action_on_failure=tasks.ActionOnFailure(job.action_on_failure),
                 execution_role_arn=role.role_arn if role else None,
@@ -243,52 +250,51 @@ class SparkPipeline(Construct):
 
     def _grant_target(self) -> None:
         kind, target, role = self.target.kind, self.target.target, self.target.role
-        events = ["events:PutTargets", "events:PutRule", "events:DescribeRule"]
+        events = EVENTS_MANAGED_RULE_ACTIONS
         statements: list[iam.PolicyStatement] = []
         if kind == "transient":
             tagged = {"StringEquals": {f"aws:ResourceTag/{PIPELINE_TAG}": self._tag}}
             statements += [
-                iam.PolicyStatement(actions=["elasticmapreduce:RunJobFlow"], resources=["*"],
+                iam.PolicyStatement(actions=[Emr.RUN_JOB_FLOW], resources=["*"],
                                     conditions={"StringEquals": {f"aws:RequestTag/{PIPELINE_TAG}": self._tag}}),
                 # RunJobFlow with Tags also authorizes elasticmapreduce:AddTags on the new cluster
-                iam.PolicyStatement(actions=["elasticmapreduce:AddTags"], resources=[self._cluster_arn("*")],
+                iam.PolicyStatement(actions=[Emr.ADD_TAGS], resources=[self._cluster_arn("*")],
                                     conditions={"StringEquals": {f"aws:RequestTag/{PIPELINE_TAG}": self._tag}}),
-                iam.PolicyStatement(actions=["elasticmapreduce:DescribeCluster", "elasticmapreduce:TerminateJobFlows",
-                                             "elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep",
-                                             "elasticmapreduce:CancelSteps"],
+                iam.PolicyStatement(actions=[Emr.DESCRIBE_CLUSTER, Emr.TERMINATE_JOB_FLOWS, Emr.ADD_JOB_FLOW_STEPS,
+                                             Emr.DESCRIBE_STEP, Emr.CANCEL_STEPS],
                                     resources=[self._cluster_arn("*")], conditions=tagged),
-                iam.PolicyStatement(actions=["iam:PassRole"], resources=[r.role_arn for r in self._transient_roles]),
+                iam.PolicyStatement(actions=[Iam.PASS_ROLE], resources=[r.role_arn for r in self._transient_roles]),
                 iam.PolicyStatement(actions=events, resources=[
                     self._events_rule("StepFunctionsGetEventsForEMRRunJobFlowRule"),
                     self._events_rule("StepFunctionsGetEventsForEMRTerminateJobFlowsRule"),
                     self._events_rule(RULES["ec2"])]),
             ]  # fmt: skip
             if role is not None:
-                statements.append(iam.PolicyStatement(actions=["iam:PassRole"], resources=[role.role_arn]))
+                statements.append(iam.PolicyStatement(actions=[Iam.PASS_ROLE], resources=[role.role_arn]))
         elif kind == "ec2":
             statements += [
-                iam.PolicyStatement(actions=["elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep",
-                                             "elasticmapreduce:CancelSteps"], resources=[target.cluster_arn]),
+                iam.PolicyStatement(actions=[Emr.ADD_JOB_FLOW_STEPS, Emr.DESCRIBE_STEP, Emr.CANCEL_STEPS],
+                                    resources=[target.cluster_arn]),
                 iam.PolicyStatement(actions=events, resources=[self._events_rule(RULES["ec2"])]),
             ]  # fmt: skip
             if role is not None:
-                statements.append(iam.PolicyStatement(actions=["iam:PassRole"], resources=[role.role_arn]))
+                statements.append(iam.PolicyStatement(actions=[Iam.PASS_ROLE], resources=[role.role_arn]))
         elif kind == "serverless":
             assert role is not None
             statements += [
-                iam.PolicyStatement(actions=["emr-serverless:StartJobRun", "emr-serverless:GetJobRun",
-                                             "emr-serverless:CancelJobRun"],
+                iam.PolicyStatement(actions=[EmrServerless.START_JOB_RUN, EmrServerless.GET_JOB_RUN,
+                                             EmrServerless.CANCEL_JOB_RUN],
                                     resources=[target.application_arn, f"{target.application_arn}/jobruns/*"]),
                 iam.PolicyStatement(actions=events, resources=[self._events_rule(RULES["serverless"])]),
-                iam.PolicyStatement(actions=["iam:PassRole"], resources=[role.role_arn],
-                                    conditions={"StringLike": {"iam:PassedToService": "emr-serverless.amazonaws.com"}}),
+                iam.PolicyStatement(actions=[Iam.PASS_ROLE], resources=[role.role_arn],
+                                    conditions={"StringLike": {Iam.PASSED_TO_SERVICE: "emr-serverless.amazonaws.com"}}),
             ]  # fmt: skip
         else:
             assert role is not None
             statements += [
-                iam.PolicyStatement(actions=["emr-containers:StartJobRun"], resources=[target.virtual_cluster_arn],
-                                    conditions={"ArnEquals": {"emr-containers:ExecutionRoleArn": role.role_arn}}),
-                iam.PolicyStatement(actions=["emr-containers:DescribeJobRun", "emr-containers:CancelJobRun"],
+                iam.PolicyStatement(actions=[EmrContainers.START_JOB_RUN], resources=[target.virtual_cluster_arn],
+                                    conditions={"ArnEquals": {EmrContainers.EXECUTION_ROLE_ARN: role.role_arn}}),
+                iam.PolicyStatement(actions=[EmrContainers.DESCRIBE_JOB_RUN, EmrContainers.CANCEL_JOB_RUN],
                                     resources=[f"{target.virtual_cluster_arn}/jobruns/*"]),
                 iam.PolicyStatement(actions=events, resources=[self._events_rule(RULES["eks"])]),
             ]  # fmt: skip
@@ -300,7 +306,7 @@ class SparkPipeline(Construct):
             self, "SchedulerRole", assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com", conditions=source)
         )
         RolePolicy(self, "SchedulerPolicy", role=invoker, description="Start the Spark pipeline").add_statements(
-            iam.PolicyStatement(actions=["states:StartExecution"], resources=[self.state_machine_arn])
+            iam.PolicyStatement(actions=[States.START_EXECUTION], resources=[self.state_machine_arn])
         )
         self.schedule = scheduler.CfnSchedule(
             self,

@@ -15,22 +15,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-_S3 = re.compile(r"s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/.*)?")
+from emr_constructs.core.spark import (
+    COMMAND_RUNNER_JAR,
+    ActionOnFailure,
+    DeployMode,
+    spark_submit_command,
+    spark_submit_parameters,
+)
+from emr_constructs.core.tokens import contains_unresolved
+from emr_constructs.core.validation import fail, is_s3_uri
+
 _MEMORY = re.compile(r"\d+[kmgtKMGT]?")
-ACTIONS_ON_FAILURE = ("CONTINUE", "CANCEL_AND_WAIT", "TERMINATE_CLUSTER")
-
-
-def _is_token(value: Any) -> bool:
-    """CDK string tokens (``${Token[...]}``) pass validation; detected without importing aws_cdk."""
-    return isinstance(value, str) and "${Token[" in value
+ACTIONS_ON_FAILURE = tuple(action.value for action in ActionOnFailure)
 
 
 def _s3(value: str) -> bool:
-    return _is_token(value) or bool(_S3.fullmatch(value))
-
-
-def _fail(prop: str, value: Any, allowed: str) -> ValueError:
-    return ValueError(f"{prop}: got {value!r}; {allowed}")
+    """An ``s3://`` URI, or a CDK token (a URI known at deploy time)."""
+    return contains_unresolved(value) or is_s3_uri(value)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,25 +69,25 @@ class SparkJob:
 
     def __post_init__(self) -> None:
         if not self.name or len(self.name) > 256:
-            raise _fail("name", self.name, "must be 1-256 characters")
+            raise fail("name", self.name, "must be 1-256 characters")
         if not _s3(self.entry_point):
-            raise _fail("entry_point", self.entry_point, "must be an s3:// URI such as 's3://bucket/jobs/etl.py'")
+            raise fail("entry_point", self.entry_point, "must be an s3:// URI such as 's3://bucket/jobs/etl.py'")
         for prop in ("py_files", "archives"):
             for i, uri in enumerate(getattr(self, prop)):
                 if not _s3(uri.split("#", 1)[0]):
-                    raise _fail(f"{prop}[{i}]", uri, "must be an s3:// URI")
+                    raise fail(f"{prop}[{i}]", uri, "must be an s3:// URI")
         if self.log_uri is not None and not _s3(self.log_uri):
-            raise _fail("log_uri", self.log_uri, "must be an s3:// URI")
+            raise fail("log_uri", self.log_uri, "must be an s3:// URI")
         for prop in ("driver_cores", "executor_cores", "executor_instances", "timeout_minutes"):
             value = getattr(self, prop)
             if value is not None and (not isinstance(value, int) or value < 1):
-                raise _fail(prop, value, "must be a positive integer")
+                raise fail(prop, value, "must be a positive integer")
         for prop in ("driver_memory", "executor_memory"):
             value = getattr(self, prop)
             if value is not None and not _MEMORY.fullmatch(value):
-                raise _fail(prop, value, "must be a Spark memory size such as '4g' or '512m'")
+                raise fail(prop, value, "must be a Spark memory size such as '4g' or '512m'")
         if self.action_on_failure not in ACTIONS_ON_FAILURE:
-            raise _fail("action_on_failure", self.action_on_failure, f"allowed values: {', '.join(ACTIONS_ON_FAILURE)}")
+            raise fail("action_on_failure", self.action_on_failure, f"allowed values: {', '.join(ACTIONS_ON_FAILURE)}")
 
     # ---- Spark properties ---------------------------------------------------------------------------------------
 
@@ -105,27 +106,27 @@ class SparkJob:
 
     def spark_submit_parameters(self, extra: Mapping[str, str] | None = None) -> list[str]:
         """``--class``, ``--py-files``, ``--archives`` and ``--conf k=v`` arguments for spark-submit."""
-        params: list[str] = []
-        if self.main_class:
-            params += ["--class", self.main_class]
-        if self.py_files:
-            params += ["--py-files", ",".join(self.py_files)]
-        if self.archives:
-            params += ["--archives", ",".join(self.archives)]
-        for key, value in {**self.spark_properties(), **(extra or {})}.items():
-            params += ["--conf", f"{key}={value}"]
-        return params
+        return spark_submit_parameters(
+            main_class=self.main_class,
+            py_files=self.py_files,
+            archives=self.archives,
+            conf={**self.spark_properties(), **(extra or {})},
+        )
 
     # ---- renderers ----------------------------------------------------------------------------------------------
 
     def to_emr_step(self, deploy_mode: str = "cluster") -> dict[str, Any]:
         """A step for EMR on EC2 ``AddJobFlowSteps`` (``Steps[]`` item)."""
-        args = ["spark-submit", "--deploy-mode", deploy_mode, *self.spark_submit_parameters(), self.entry_point,
-                *self.arguments]  # fmt: skip
+        args = spark_submit_command(
+            self.entry_point,
+            self.arguments,
+            deploy_mode=DeployMode(deploy_mode),
+            parameters=self.spark_submit_parameters(),
+        )
         return {
             "Name": self.name,
             "ActionOnFailure": self.action_on_failure,
-            "HadoopJarStep": {"Jar": "command-runner.jar", "Args": args},
+            "HadoopJarStep": {"Jar": COMMAND_RUNNER_JAR, "Args": args},
         }
 
     def to_emr_add_steps(self, cluster_id: str) -> dict[str, Any]:
@@ -138,7 +139,7 @@ class SparkJob:
     def to_serverless_start_job_run(self, application_id: str) -> dict[str, Any]:
         """An EMR Serverless ``StartJobRun`` request."""
         if not self.runtime_role_arn:
-            raise _fail("runtime_role_arn", None, "EMR Serverless jobs need a runtime role")
+            raise fail("runtime_role_arn", None, "EMR Serverless jobs need a runtime role")
         request: dict[str, Any] = {
             "applicationId": application_id,
             "executionRoleArn": self.runtime_role_arn,
@@ -166,7 +167,7 @@ class SparkJob:
     ) -> dict[str, Any]:
         """An EMR on EKS ``StartJobRun`` request, with pod templates and S3 / CloudWatch monitoring."""
         if not self.runtime_role_arn:
-            raise _fail("runtime_role_arn", None, "EMR on EKS jobs need an execution role")
+            raise fail("runtime_role_arn", None, "EMR on EKS jobs need an execution role")
         candidates = {
             "spark.kubernetes.driver.podTemplateFile": driver_pod_template,
             "spark.kubernetes.executor.podTemplateFile": executor_pod_template,

@@ -11,6 +11,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from emr_constructs.cluster.base import ClusterBase
+from emr_constructs.core.releases import DEFAULT_EC2_RELEASE_LABEL
 from emr_constructs.eks.virtual_cluster import VirtualClusterBase
 from emr_constructs.iam.runtime_role import JobRuntimeRole
 from emr_constructs.serverless.application import ApplicationBase
@@ -26,7 +27,7 @@ class TransientCluster:
     """
 
     subnet_id: str
-    release_label: str = "emr-7.10.0"
+    release_label: str = DEFAULT_EC2_RELEASE_LABEL.label
     instance_type: str = "m7g.xlarge"
     core_count: int = 2
     log_uri: str | None = None

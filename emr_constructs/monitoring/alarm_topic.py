@@ -22,9 +22,10 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from emr_constructs.core.iam_actions import KMS_ENCRYPTED_TOPIC_PUBLISH_ACTIONS, Sns
 from emr_constructs.storage.secure import EncryptionKey
 
-KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"]
+KEY_ACTIONS = KMS_ENCRYPTED_TOPIC_PUBLISH_ACTIONS
 """What a publishing service needs on the key of an encrypted topic."""
 
 
@@ -64,7 +65,7 @@ def allow_publishing(topic: sns.ITopic, source: AlarmSource) -> bool:
         iam.PolicyStatement(
             sid=f"{name}Publish",
             principals=[principal],
-            actions=["sns:Publish"],
+            actions=[Sns.PUBLISH],
             resources=[topic.topic_arn],
             conditions=source_conditions,
         )

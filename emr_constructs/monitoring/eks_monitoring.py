@@ -15,6 +15,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from emr_constructs.core.iam_actions import LOG_STREAM_WRITE_ACTIONS
 from emr_constructs.monitoring.alarm_topic import AlarmSource, allow_publishing
 from emr_constructs.monitoring.alarms import notify
 from emr_constructs.storage.secure import DEFAULT_LOG_RETENTION, SecureLogGroup
@@ -91,7 +92,7 @@ class EmrEksMonitoring(Construct):
                         {
                             "Effect": "Allow",
                             "Principal": {"Service": "events.amazonaws.com"},
-                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            "Action": LOG_STREAM_WRITE_ACTIONS,
                             "Resource": group_arn,
                             "Condition": {
                                 "StringEquals": {"aws:SourceAccount": stack.account},

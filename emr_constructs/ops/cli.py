@@ -20,6 +20,7 @@ import click
 from botocore.config import Config
 from botocore.exceptions import ClientError, NoCredentialsError, NoRegionError
 
+from emr_constructs.core.releases import DEFAULT_EKS_RELEASE_LABEL
 from emr_constructs.jobs.spec import SparkJob
 from emr_constructs.ops.runtimes import Ec2Runtime, EksRuntime, NotFound, RunState, Runtime, ServerlessRuntime
 
@@ -211,7 +212,9 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
     @click.option("--role", help="Runtime / execution role: ARN or name.")
     @click.option("--log-uri", help="s3:// prefix for logs.")
     @click.option("--action-on-failure", default="CONTINUE", show_default=True, help="EMR on EC2 steps only.")
-    @click.option("--release-label", default="emr-7.10.0-latest", show_default=True, help="EMR on EKS only.")
+    @click.option(
+        "--release-label", default=DEFAULT_EKS_RELEASE_LABEL.label, show_default=True, help="EMR on EKS only."
+    )
     @click.option("--wait/--no-wait", default=False, help="Follow the run until it ends.")
     @click.option("--timeout", default=3600.0, show_default=True, help="Seconds to wait.")
     @click.option("--interval", default=10.0, show_default=True, help="Seconds between polls.")

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from botocore.client import BaseClient
 
+from emr_constructs.core.releases import DEFAULT_EKS_RELEASE_LABEL
 from emr_constructs.jobs.spec import SparkJob
 
 
@@ -152,7 +153,7 @@ class EksRuntime:
     name = "eks"
     TERMINAL = {"COMPLETED": True, "FAILED": False, "CANCELLED": False}
 
-    def __init__(self, client: BaseClient, release_label: str = "emr-7.10.0-latest") -> None:
+    def __init__(self, client: BaseClient, release_label: str = DEFAULT_EKS_RELEASE_LABEL.label) -> None:
         self.client = client
         self.release_label = release_label
         self.pod_templates: tuple[str | None, str | None] = (None, None)

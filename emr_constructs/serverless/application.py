@@ -20,6 +20,9 @@ from constructs import Construct
 
 from emr_constructs._internal.validation import check_pattern, check_range, fail, is_token
 from emr_constructs.cluster.applications import Configuration
+from emr_constructs.core.iam_actions import EMR_SERVERLESS_JOB_RUN_ACTIONS, EmrServerless, Iam
+from emr_constructs.core.releases import DEFAULT_SERVERLESS_RELEASE_LABEL
+from emr_constructs.core.tags import APPLICATION_TAG, COST_CENTER_TAG
 from emr_constructs.monitoring.serverless_metrics import ServerlessMetricFactory
 from emr_constructs.releases import SERVERLESS, SERVERLESS_ARM64, SERVERLESS_CUSTOM_IMAGES, ReleaseLabel
 from emr_constructs.serverless.runtime_configuration import glue_catalog, iceberg, render_configurations
@@ -32,14 +35,11 @@ from emr_constructs.serverless.workers import (
 )
 from emr_constructs.storage.secure import DEFAULT_LOG_RETENTION, SecureBucket, SecureLogGroup
 
-DEFAULT_RELEASE_LABEL = ReleaseLabel.EMR_7_10_0
+DEFAULT_RELEASE_LABEL = DEFAULT_SERVERLESS_RELEASE_LABEL
 DEFAULT_IDLE_TIMEOUT = Duration.minutes(15)
 IDLE_TIMEOUT_MINUTES = (1, 10080)
 DEFAULT_LOG_PREFIX = "emr-serverless-logs/"
-JOB_RUN_ACTIONS = [
-    "emr-serverless:StartJobRun", "emr-serverless:GetJobRun", "emr-serverless:CancelJobRun",
-    "emr-serverless:ListJobRuns", "emr-serverless:GetDashboardForJobRun",
-]  # fmt: skip
+JOB_RUN_ACTIONS = EMR_SERVERLESS_JOB_RUN_ACTIONS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,13 +78,13 @@ class ApplicationBase(Construct):
             resource_arns=[self.application_arn, self._arn(f"{self.application_id}/jobruns/*")],
         )
         iam.Grant.add_to_principal(
-            grantee=grantee, actions=["emr-serverless:GetApplication"], resource_arns=[self.application_arn]
+            grantee=grantee, actions=[EmrServerless.GET_APPLICATION], resource_arns=[self.application_arn]
         )
         grantee.grant_principal.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=["iam:PassRole"],
+                actions=[Iam.PASS_ROLE],
                 resources=[runtime_role.role_arn],
-                conditions={"StringLike": {"iam:PassedToService": "emr-serverless.amazonaws.com"}},
+                conditions={"StringLike": {Iam.PASSED_TO_SERVICE: "emr-serverless.amazonaws.com"}},
             )
         )
         return grant
@@ -309,9 +309,9 @@ class EmrServerlessApplication(ApplicationBase):
             ),
         )
         self.application_id = self._resource.attr_application_id
-        Tags.of(self).add("application", application_tag or construct_id)
+        Tags.of(self).add(APPLICATION_TAG, application_tag or construct_id)
         if cost_center:
-            Tags.of(self).add("cost-center", cost_center)
+            Tags.of(self).add(COST_CENTER_TAG, cost_center)
 
     @property
     def application_arn(self) -> str:

@@ -6,86 +6,44 @@ See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/app-behavio
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from enum import Enum
 
 from aws_cdk import aws_emrserverless as emrs
 
-from emr_constructs._internal.validation import check_range, fail, is_token
+from emr_constructs._internal.validation import check_range, is_token
+from emr_constructs.core.workers import (
+    DEFAULT_DISK_GB,
+    GB_UNITS,
+    MAX_WORKERS_PER_TYPE,
+    SHUFFLE_OPTIMIZED_DISK_GB,
+    STANDARD_DISK_GB,
+    VCPU_UNITS,
+    WORKER_MEMORY_BY_VCPU,
+    ApplicationType,
+    Architecture,
+    DiskType,
+    MemoryRange,
+    WorkerType,
+    check_worker_disk,
+    check_worker_size,
+    parse_size,
+)
 from emr_constructs.releases import SERVERLESS_SHUFFLE_OPTIMIZED_DISKS, ReleaseLabel
 
-
-@dataclass(frozen=True)
-class _MemoryRange:
-    minimum_gb: int
-    maximum_gb: int
-    step_gb: int
-
-
-WORKER_MEMORY_BY_VCPU: dict[int, _MemoryRange] = {
-    1: _MemoryRange(2, 8, 1),
-    2: _MemoryRange(4, 16, 1),
-    4: _MemoryRange(8, 30, 1),
-    8: _MemoryRange(16, 60, 4),
-    16: _MemoryRange(32, 120, 8),
-}
-"""vCPU -> memory range and increment of one worker (EMR Serverless User Guide, supported worker configurations)."""
-
-STANDARD_DISK_GB = (20, 200)
-SHUFFLE_OPTIMIZED_DISK_GB = (20, 2000)
-"""Shuffle-optimized disks (emr-7.1.0 and later) go beyond the 200 GB of standard disks, up to 2,000 GB."""
-MAX_WORKERS_PER_TYPE = 1_000_000
-
-
-class Architecture(Enum):
-    """CPU architecture of the workers. Default here: ARM64 (Graviton, cheaper); the service default is X86_64."""
-
-    ARM64 = "ARM64"
-    X86_64 = "X86_64"
-
-
-class ApplicationType(Enum):
-    SPARK = "SPARK"
-    HIVE = "HIVE"
-
-
-class DiskType(Enum):
-    STANDARD = "STANDARD"
-    SHUFFLE_OPTIMIZED = "SHUFFLE_OPTIMIZED"
-
-
-class WorkerType(Enum):
-    """Worker types per application type: Spark has Driver/Executor, Hive has HiveDriver/TezTask."""
-
-    SPARK_DRIVER = "Driver"
-    SPARK_EXECUTOR = "Executor"
-    HIVE_DRIVER = "HiveDriver"
-    TEZ_TASK = "TezTask"
-
-    @property
-    def application_type(self) -> ApplicationType:
-        spark = (WorkerType.SPARK_DRIVER, WorkerType.SPARK_EXECUTOR)
-        return ApplicationType.SPARK if self in spark else ApplicationType.HIVE
-
-
-_SIZE = re.compile(r"\s*(?P<number>\d+)\s*(?P<unit>[A-Za-z]*)\s*")
-
-
-def _parse(prop: str, value: str | int, units: tuple[str, ...], unit_required: bool) -> int | None:
-    """``"16 GB"`` / ``"16GB"`` / ``"16"`` / ``16`` -> 16; ``None`` for tokens."""
-    if is_token(value):
-        return None
-    if isinstance(value, int):
-        if unit_required:
-            raise fail(prop, value, f"must be a string with a unit, e.g. '{value} {units[0]}'")
-        return value
-    match = _SIZE.fullmatch(str(value))
-    if match is None or (match["unit"] and match["unit"].upper() not in units):
-        raise fail(prop, value, f"must be a number with unit {' or '.join(units)}, e.g. '16 {units[0]}'")
-    if unit_required and not match["unit"]:
-        raise fail(prop, value, f"needs a unit: write '{match['number']} {units[0]}'")
-    return int(match["number"])
+__all__ = [
+    "MAX_WORKERS_PER_TYPE",
+    "SHUFFLE_OPTIMIZED_DISK_GB",
+    "STANDARD_DISK_GB",
+    "WORKER_MEMORY_BY_VCPU",
+    "ApplicationType",
+    "Architecture",
+    "DiskType",
+    "InitialCapacity",
+    "MaximumCapacity",
+    "MemoryRange",
+    "WorkerConfiguration",
+    "WorkerType",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,24 +62,11 @@ class WorkerConfiguration:
     disk_type: DiskType = DiskType.STANDARD
 
     def validate(self, prop: str, release: ReleaseLabel) -> None:
-        vcpu = _parse(f"{prop}.cpu", self.cpu, ("VCPU",), unit_required=False)
-        memory = _parse(f"{prop}.memory", self.memory, ("GB",), unit_required=False)
-        if vcpu is not None and vcpu not in WORKER_MEMORY_BY_VCPU:
-            raise fail(f"{prop}.cpu", self.cpu, "workers have 1, 2, 4, 8 or 16 vCPU")
-        if vcpu is not None and memory is not None:
-            r = WORKER_MEMORY_BY_VCPU[vcpu]
-            if not (r.minimum_gb <= memory <= r.maximum_gb) or (memory - r.minimum_gb) % r.step_gb:
-                raise fail(
-                    f"{prop}.memory",
-                    self.memory,
-                    f"a {vcpu} vCPU worker takes {r.minimum_gb}-{r.maximum_gb} GB in {r.step_gb} GB steps",
-                )
+        check_worker_size(prop, self.cpu, self.memory)
         if self.disk_type is DiskType.SHUFFLE_OPTIMIZED:
             release.require(SERVERLESS_SHUFFLE_OPTIMIZED_DISKS, f"{prop}.disk_type", self.disk_type.value)
         if self.disk is not None:
-            disk = _parse(f"{prop}.disk", self.disk, ("GB",), unit_required=True)
-            low, high = SHUFFLE_OPTIMIZED_DISK_GB if self.disk_type is DiskType.SHUFFLE_OPTIMIZED else STANDARD_DISK_GB
-            check_range(f"{prop}.disk (GB, {self.disk_type.value})", disk, low, high)
+            check_worker_disk(prop, self.disk, self.disk_type)
 
     @staticmethod
     def _text(value: str | int, unit: str) -> str:
@@ -158,9 +103,9 @@ class InitialCapacity:
     def totals(self) -> tuple[int, int, int] | None:
         """(vCPU, memory GB, disk GB) for all workers; ``None`` when a token hides a value."""
         c = self.worker_configuration
-        vcpu = _parse("cpu", c.cpu, ("VCPU",), unit_required=False)
-        memory = _parse("memory", c.memory, ("GB",), unit_required=False)
-        disk = 20 if c.disk is None else _parse("disk", c.disk, ("GB",), unit_required=True)
+        vcpu = parse_size("cpu", c.cpu, VCPU_UNITS, unit_required=False)
+        memory = parse_size("memory", c.memory, GB_UNITS, unit_required=False)
+        disk = DEFAULT_DISK_GB if c.disk is None else parse_size("disk", c.disk, GB_UNITS, unit_required=True)
         if None in (vcpu, memory, disk) or is_token(self.worker_count):
             return None
         n = self.worker_count

@@ -14,6 +14,7 @@ from constructs import Construct
 
 from emr_constructs._internal.validation import fail
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
+from emr_constructs.core.iam_actions import KMS_KEY_POLICY_SERVICE_ACTIONS, S3
 
 DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 """Log groups keep a year of logs unless told otherwise."""
@@ -157,7 +158,7 @@ class SecureBucket(Construct):
             iam.PolicyStatement(
                 sid=f"S3ServerAccessLogs{self.node.addr[:8]}",
                 principals=[iam.ServicePrincipal("logging.s3.amazonaws.com")],
-                actions=["s3:PutObject"],
+                actions=[S3.PUT_OBJECT],
                 resources=[destination.arn_for_objects(f"{prefix}*")],
                 conditions={
                     "ArnLike": {"aws:SourceArn": self.bucket.bucket_arn},
@@ -202,7 +203,7 @@ class SecureLogGroup(Construct):
                 iam.PolicyStatement(
                     sid="AllowCloudWatchLogsOfThisAccount",
                     principals=[iam.ServicePrincipal(f"logs.{Aws.REGION}.amazonaws.com")],
-                    actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                    actions=KMS_KEY_POLICY_SERVICE_ACTIONS,
                     resources=["*"],
                     conditions={
                         "ArnLike": {

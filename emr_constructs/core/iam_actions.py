@@ -1,0 +1,327 @@
+"""Every IAM action (and service condition key) the library grants, each written once.
+
+One class per service prefix, one constant per action, so a grant reads ``Emr.ADD_JOB_FLOW_STEPS`` and a search for
+an action finds one definition. The lists below are the sets several grants share; their order is the order in the
+synthesized policies. Global condition keys (``aws:SourceArn``, ``aws:SourceAccount``, ...) are not listed: they
+belong to no service.
+
+See: https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+"""
+
+from __future__ import annotations
+
+
+class Emr:
+    """Amazon EMR on EC2 (service prefix ``elasticmapreduce``)."""
+
+    ADD_JOB_FLOW_STEPS = "elasticmapreduce:AddJobFlowSteps"
+    ADD_TAGS = "elasticmapreduce:AddTags"
+    CANCEL_STEPS = "elasticmapreduce:CancelSteps"
+    DESCRIBE_CLUSTER = "elasticmapreduce:DescribeCluster"
+    DESCRIBE_STEP = "elasticmapreduce:DescribeStep"
+    LIST_STEPS = "elasticmapreduce:ListSteps"
+    RUN_JOB_FLOW = "elasticmapreduce:RunJobFlow"
+    TERMINATE_JOB_FLOWS = "elasticmapreduce:TerminateJobFlows"
+
+
+class EmrServerless:
+    """Amazon EMR Serverless (``emr-serverless``)."""
+
+    CANCEL_JOB_RUN = "emr-serverless:CancelJobRun"
+    GET_APPLICATION = "emr-serverless:GetApplication"
+    GET_DASHBOARD_FOR_JOB_RUN = "emr-serverless:GetDashboardForJobRun"
+    GET_JOB_RUN = "emr-serverless:GetJobRun"
+    LIST_JOB_RUNS = "emr-serverless:ListJobRuns"
+    START_JOB_RUN = "emr-serverless:StartJobRun"
+
+
+class EmrContainers:
+    """Amazon EMR on EKS (``emr-containers``)."""
+
+    CANCEL_JOB_RUN = "emr-containers:CancelJobRun"
+    DESCRIBE_JOB_RUN = "emr-containers:DescribeJobRun"
+    DESCRIBE_VIRTUAL_CLUSTER = "emr-containers:DescribeVirtualCluster"
+    LIST_JOB_RUNS = "emr-containers:ListJobRuns"
+    START_JOB_RUN = "emr-containers:StartJobRun"
+    EXECUTION_ROLE_ARN = "emr-containers:ExecutionRoleArn"
+    """Condition key: the execution role a StartJobRun request names."""
+
+
+class Glue:
+    """AWS Glue Data Catalog (``glue``)."""
+
+    BATCH_CREATE_PARTITION = "glue:BatchCreatePartition"
+    BATCH_DELETE_PARTITION = "glue:BatchDeletePartition"
+    BATCH_GET_PARTITION = "glue:BatchGetPartition"
+    CREATE_DATABASE = "glue:CreateDatabase"
+    CREATE_PARTITION = "glue:CreatePartition"
+    CREATE_TABLE = "glue:CreateTable"
+    DELETE_PARTITION = "glue:DeletePartition"
+    DELETE_TABLE = "glue:DeleteTable"
+    GET_DATABASE = "glue:GetDatabase"
+    GET_DATABASES = "glue:GetDatabases"
+    GET_PARTITION = "glue:GetPartition"
+    GET_PARTITIONS = "glue:GetPartitions"
+    GET_TABLE = "glue:GetTable"
+    GET_TABLES = "glue:GetTables"
+    GET_USER_DEFINED_FUNCTIONS = "glue:GetUserDefinedFunctions"
+    UPDATE_PARTITION = "glue:UpdatePartition"
+    UPDATE_TABLE = "glue:UpdateTable"
+
+
+class S3:
+    """Amazon S3 (``s3``)."""
+
+    ABORT_MULTIPART_UPLOAD = "s3:AbortMultipartUpload"
+    DELETE_OBJECT = "s3:DeleteObject"
+    GET_OBJECT = "s3:GetObject"
+    GET_OBJECT_VERSION = "s3:GetObjectVersion"
+    LIST_BUCKET = "s3:ListBucket"
+    PUT_OBJECT = "s3:PutObject"
+    PREFIX = "s3:prefix"
+    """Condition key: the key prefix of a ListBucket request."""
+
+
+class Kms:
+    """AWS KMS (``kms``). The ``*_ANY`` wildcards are for key policies, where the key is the resource."""
+
+    CREATE_GRANT = "kms:CreateGrant"
+    DECRYPT = "kms:Decrypt"
+    DESCRIBE_KEY = "kms:DescribeKey"
+    ENCRYPT = "kms:Encrypt"
+    GENERATE_DATA_KEY = "kms:GenerateDataKey"
+    LIST_GRANTS = "kms:ListGrants"
+    RE_ENCRYPT_FROM = "kms:ReEncryptFrom"
+    RE_ENCRYPT_TO = "kms:ReEncryptTo"
+    REVOKE_GRANT = "kms:RevokeGrant"
+    DECRYPT_ANY = "kms:Decrypt*"
+    DESCRIBE_ANY = "kms:Describe*"
+    ENCRYPT_ANY = "kms:Encrypt*"
+    GENERATE_DATA_KEY_ANY = "kms:GenerateDataKey*"
+    RE_ENCRYPT_ANY = "kms:ReEncrypt*"
+    GRANT_IS_FOR_AWS_RESOURCE = "kms:GrantIsForAWSResource"
+    """Condition key: the grant is created by an AWS service integrated with KMS."""
+    VIA_SERVICE = "kms:ViaService"
+    """Condition key: the request comes through the named AWS service."""
+
+
+class Logs:
+    """Amazon CloudWatch Logs (``logs``)."""
+
+    CREATE_LOG_DELIVERY = "logs:CreateLogDelivery"
+    CREATE_LOG_STREAM = "logs:CreateLogStream"
+    DELETE_LOG_DELIVERY = "logs:DeleteLogDelivery"
+    DESCRIBE_LOG_GROUPS = "logs:DescribeLogGroups"
+    DESCRIBE_LOG_STREAMS = "logs:DescribeLogStreams"
+    DESCRIBE_RESOURCE_POLICIES = "logs:DescribeResourcePolicies"
+    GET_LOG_DELIVERY = "logs:GetLogDelivery"
+    LIST_LOG_DELIVERIES = "logs:ListLogDeliveries"
+    PUT_LOG_EVENTS = "logs:PutLogEvents"
+    PUT_RESOURCE_POLICY = "logs:PutResourcePolicy"
+    UPDATE_LOG_DELIVERY = "logs:UpdateLogDelivery"
+
+
+class Iam:
+    """AWS IAM (``iam``)."""
+
+    ADD_ROLE_TO_INSTANCE_PROFILE = "iam:AddRoleToInstanceProfile"
+    CREATE_INSTANCE_PROFILE = "iam:CreateInstanceProfile"
+    DELETE_INSTANCE_PROFILE = "iam:DeleteInstanceProfile"
+    GET_INSTANCE_PROFILE = "iam:GetInstanceProfile"
+    PASS_ROLE = "iam:PassRole"
+    REMOVE_ROLE_FROM_INSTANCE_PROFILE = "iam:RemoveRoleFromInstanceProfile"
+    TAG_INSTANCE_PROFILE = "iam:TagInstanceProfile"
+    PASSED_TO_SERVICE = "iam:PassedToService"
+    """Condition key: the service principal a role is passed to."""
+
+
+class Sts:
+    """AWS STS (``sts``)."""
+
+    ASSUME_ROLE = "sts:AssumeRole"
+    ASSUME_ROLE_WITH_WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
+    SET_SOURCE_IDENTITY = "sts:SetSourceIdentity"
+    TAG_SESSION = "sts:TagSession"
+
+
+class Ec2:
+    """Amazon EC2 (``ec2``)."""
+
+    CREATE_FLEET = "ec2:CreateFleet"
+    CREATE_LAUNCH_TEMPLATE = "ec2:CreateLaunchTemplate"
+    CREATE_TAGS = "ec2:CreateTags"
+    DELETE_LAUNCH_TEMPLATE = "ec2:DeleteLaunchTemplate"
+    DESCRIBE_CAPACITY_RESERVATIONS = "ec2:DescribeCapacityReservations"
+    DESCRIBE_IMAGES = "ec2:DescribeImages"
+    DESCRIBE_INSTANCE_TYPE_OFFERINGS = "ec2:DescribeInstanceTypeOfferings"
+    DESCRIBE_INSTANCE_TYPES = "ec2:DescribeInstanceTypes"
+    DESCRIBE_INSTANCES = "ec2:DescribeInstances"
+    DESCRIBE_LAUNCH_TEMPLATES = "ec2:DescribeLaunchTemplates"
+    DESCRIBE_SECURITY_GROUPS = "ec2:DescribeSecurityGroups"
+    DESCRIBE_SPOT_PRICE_HISTORY = "ec2:DescribeSpotPriceHistory"
+    DESCRIBE_SUBNETS = "ec2:DescribeSubnets"
+    RUN_INSTANCES = "ec2:RunInstances"
+    TERMINATE_INSTANCES = "ec2:TerminateInstances"
+    CREATE_ACTION = "ec2:CreateAction"
+    """Condition key: the API action that creates the resource being tagged."""
+
+
+class Eks:
+    """Amazon EKS (``eks``)."""
+
+    DESCRIBE_CLUSTER = "eks:DescribeCluster"
+
+
+class Sqs:
+    """Amazon SQS (``sqs``)."""
+
+    DELETE_MESSAGE = "sqs:DeleteMessage"
+    GET_QUEUE_URL = "sqs:GetQueueUrl"
+    RECEIVE_MESSAGE = "sqs:ReceiveMessage"
+    SEND_MESSAGE = "sqs:SendMessage"
+
+
+class Ssm:
+    """AWS Systems Manager (``ssm``)."""
+
+    GET_PARAMETER = "ssm:GetParameter"
+
+
+class Pricing:
+    """AWS Price List (``pricing``)."""
+
+    GET_PRODUCTS = "pricing:GetProducts"
+
+
+class Sns:
+    """Amazon SNS (``sns``)."""
+
+    PUBLISH = "sns:Publish"
+
+
+class States:
+    """AWS Step Functions (``states``)."""
+
+    START_EXECUTION = "states:StartExecution"
+
+
+class Events:
+    """Amazon EventBridge (``events``)."""
+
+    DESCRIBE_RULE = "events:DescribeRule"
+    PUT_RULE = "events:PutRule"
+    PUT_TARGETS = "events:PutTargets"
+
+
+class XRay:
+    """AWS X-Ray (``xray``)."""
+
+    GET_SAMPLING_RULES = "xray:GetSamplingRules"
+    GET_SAMPLING_TARGETS = "xray:GetSamplingTargets"
+    PUT_TELEMETRY_RECORDS = "xray:PutTelemetryRecords"
+    PUT_TRACE_SEGMENTS = "xray:PutTraceSegments"
+
+
+# ---- shared sets ---------------------------------------------------------------------------------------------------
+
+S3_READ_ACTIONS = [S3.GET_OBJECT, S3.GET_OBJECT_VERSION]
+S3_WRITE_ACTIONS = [S3.PUT_OBJECT, S3.DELETE_OBJECT, S3.ABORT_MULTIPART_UPLOAD]
+KMS_DECRYPT_ACTIONS = [Kms.DECRYPT, Kms.DESCRIBE_KEY]
+KMS_ENCRYPT_ACTIONS = [Kms.ENCRYPT, Kms.GENERATE_DATA_KEY, *KMS_DECRYPT_ACTIONS]
+KMS_KEY_POLICY_SERVICE_ACTIONS = [
+    Kms.ENCRYPT_ANY,
+    Kms.DECRYPT_ANY,
+    Kms.RE_ENCRYPT_ANY,
+    Kms.GENERATE_DATA_KEY_ANY,
+    Kms.DESCRIBE_ANY,
+]
+"""A key policy's grant to a service that encrypts with the key (e.g. CloudWatch Logs for a log group)."""
+KMS_ENCRYPTED_TOPIC_PUBLISH_ACTIONS = [Kms.DECRYPT, Kms.GENERATE_DATA_KEY_ANY]
+"""What a publishing service needs on the key of an encrypted SNS topic."""
+
+GLUE_READ_ACTIONS = [
+    Glue.GET_DATABASE,
+    Glue.GET_DATABASES,
+    Glue.GET_TABLE,
+    Glue.GET_TABLES,
+    Glue.GET_PARTITION,
+    Glue.GET_PARTITIONS,
+    Glue.BATCH_GET_PARTITION,
+]
+GLUE_WRITE_ACTIONS = [
+    Glue.CREATE_TABLE,
+    Glue.UPDATE_TABLE,
+    Glue.DELETE_TABLE,
+    Glue.CREATE_PARTITION,
+    Glue.BATCH_CREATE_PARTITION,
+    Glue.UPDATE_PARTITION,
+    Glue.DELETE_PARTITION,
+    Glue.BATCH_DELETE_PARTITION,
+]
+GLUE_RUNTIME_ROLE_ACTIONS = [
+    Glue.GET_DATABASE,
+    Glue.CREATE_DATABASE,
+    Glue.GET_DATABASES,
+    Glue.CREATE_TABLE,
+    Glue.GET_TABLE,
+    Glue.UPDATE_TABLE,
+    Glue.DELETE_TABLE,
+    Glue.GET_TABLES,
+    Glue.GET_PARTITION,
+    Glue.GET_PARTITIONS,
+    Glue.BATCH_GET_PARTITION,
+    Glue.CREATE_PARTITION,
+    Glue.BATCH_CREATE_PARTITION,
+    Glue.UPDATE_PARTITION,
+    Glue.DELETE_PARTITION,
+    Glue.BATCH_DELETE_PARTITION,
+    Glue.GET_USER_DEFINED_FUNCTIONS,
+]
+"""What a job needs to create and read tables in the catalog (the runtime-role list AWS documents), in that list's
+order. See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/security-iam-runtime-role.html"""
+
+LOG_STREAM_WRITE_ACTIONS = [Logs.CREATE_LOG_STREAM, Logs.PUT_LOG_EVENTS]
+"""Write events to a log group (create its streams, put events)."""
+SFN_LOG_DELIVERY_ACTIONS = [
+    Logs.CREATE_LOG_DELIVERY,
+    Logs.GET_LOG_DELIVERY,
+    Logs.UPDATE_LOG_DELIVERY,
+    Logs.DELETE_LOG_DELIVERY,
+    Logs.LIST_LOG_DELIVERIES,
+    Logs.PUT_RESOURCE_POLICY,
+    Logs.DESCRIBE_RESOURCE_POLICIES,
+    Logs.DESCRIBE_LOG_GROUPS,
+]
+"""What a state machine's role needs to deliver its execution logs to CloudWatch Logs (no resource-level scoping).
+See: https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html"""
+XRAY_ACTIONS = [
+    XRay.PUT_TRACE_SEGMENTS,
+    XRay.PUT_TELEMETRY_RECORDS,
+    XRay.GET_SAMPLING_RULES,
+    XRay.GET_SAMPLING_TARGETS,
+]
+
+EMR_STEP_ACTIONS = [
+    Emr.ADD_JOB_FLOW_STEPS,
+    Emr.DESCRIBE_STEP,
+    Emr.LIST_STEPS,
+    Emr.CANCEL_STEPS,
+    Emr.DESCRIBE_CLUSTER,
+]
+"""Submit, follow and cancel steps on a cluster."""
+EMR_SERVERLESS_JOB_RUN_ACTIONS = [
+    EmrServerless.START_JOB_RUN,
+    EmrServerless.GET_JOB_RUN,
+    EmrServerless.CANCEL_JOB_RUN,
+    EmrServerless.LIST_JOB_RUNS,
+    EmrServerless.GET_DASHBOARD_FOR_JOB_RUN,
+]
+"""Start, follow and cancel job runs of an application."""
+EMR_CONTAINERS_JOB_RUN_ACTIONS = [
+    EmrContainers.DESCRIBE_JOB_RUN,
+    EmrContainers.LIST_JOB_RUNS,
+    EmrContainers.CANCEL_JOB_RUN,
+]
+"""Follow and cancel job runs of a virtual cluster (StartJobRun is granted per execution role)."""
+EVENTS_MANAGED_RULE_ACTIONS = [Events.PUT_TARGETS, Events.PUT_RULE, Events.DESCRIBE_RULE]
+"""What Step Functions needs on the EventBridge rules it manages for a ``.sync`` integration."""

@@ -1,0 +1,61 @@
+"""spark-submit arguments, built once for every runtime: EMR on EC2 steps (``command-runner.jar spark-submit ...``),
+EMR Serverless and EMR on EKS ``sparkSubmitParameters``, and the Step Functions pipeline.
+
+See: https://spark.apache.org/docs/latest/submitting-applications.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from enum import Enum
+
+COMMAND_RUNNER_JAR = "command-runner.jar"
+"""The JAR on every EMR on EC2 node that runs a command such as ``spark-submit`` as a step."""
+
+
+class ActionOnFailure(Enum):
+    """What EMR does when a step fails. Default for steps: ``CONTINUE``."""
+
+    CONTINUE = "CONTINUE"
+    CANCEL_AND_WAIT = "CANCEL_AND_WAIT"
+    TERMINATE_CLUSTER = "TERMINATE_CLUSTER"
+
+
+class DeployMode(Enum):
+    """Where spark-submit runs the driver: on the cluster (default) or in the client that submits."""
+
+    CLUSTER = "cluster"
+    CLIENT = "client"
+
+
+def spark_submit_parameters(
+    *,
+    main_class: str | None = None,
+    py_files: Sequence[str] = (),
+    archives: Sequence[str] = (),
+    conf: Mapping[str, str] | None = None,
+) -> list[str]:
+    """``--class``, ``--py-files``, ``--archives`` and ``--conf k=v`` arguments, in that order; empty ones are left
+    out."""
+    params: list[str] = []
+    if main_class:
+        params += ["--class", main_class]
+    if py_files:
+        params += ["--py-files", ",".join(py_files)]
+    if archives:
+        params += ["--archives", ",".join(archives)]
+    for key, value in (conf or {}).items():
+        params += ["--conf", f"{key}={value}"]
+    return params
+
+
+def spark_submit_command(
+    entry_point: str,
+    arguments: Sequence[str] = (),
+    *,
+    deploy_mode: DeployMode = DeployMode.CLUSTER,
+    parameters: Sequence[str] = (),
+) -> list[str]:
+    """``spark-submit --deploy-mode <mode> <parameters> <entry point> <arguments>``: the arguments of a
+    ``command-runner.jar`` step; build ``parameters`` with ``spark_submit_parameters``."""
+    return ["spark-submit", "--deploy-mode", deploy_mode.value, *parameters, entry_point, *arguments]
