@@ -12,17 +12,16 @@ from constructs import Construct
 from emr_constructs import (
     Application,
     AtRestEncryption,
-    ClusterCapacity,
     EmrCluster,
     EmrClusterMonitoring,
     EmrSecurityConfiguration,
     EmrTlsCertificate,
     InTransitEncryption,
     ManagedScaling,
-    ReleaseLabel,
     RuntimeRoleAuthorization,
 )
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
+from emr_constructs.core.outputs import Ec2Output
 from stacks.config import Ec2Config
 from stacks.shared import alarm_topic, platform_storage
 
@@ -90,13 +89,11 @@ class EmrEc2Stack(Stack):
             # Name is create-only: a new generation makes `cdk deploy` replace a cluster EMR has terminated.
             name=f"{self.stack_name}-Cluster-gen{generation}" if generation else None,
             vpc_subnets=ec2.SubnetSelection(subnet_type=subnet_type),
-            release_label=ReleaseLabel.of(config.release_label, "ec2.release_label"),
+            release_label=config.release_label,
             applications=[Application.of(name) for name in config.applications],
             glue_data_catalog=config.glue_data_catalog,
             iceberg=config.iceberg,
-            capacity=ClusterCapacity.instance_fleets()
-            if config.capacity == "fleets"
-            else ClusterCapacity.instance_groups(),
+            capacity=config.capacity,
             managed_scaling=ManagedScaling(
                 minimum_units=scaling.minimum_units,
                 maximum_units=scaling.maximum_units,
@@ -128,15 +125,19 @@ class EmrEc2Stack(Stack):
             self,
             "Monitoring",
             cluster=self.cluster,
-            instance_groups=config.capacity == "groups",
+            instance_groups=config.capacity.kind == "groups",
             alarm_topic=topic,
         )
 
-        CfnOutput(self, "ClusterId", value=self.cluster.cluster_id)
-        CfnOutput(self, "LogBucket", value=logs.bucket_name)
-        CfnOutput(self, "LogUri", value=self.cluster.log_uri)
-        CfnOutput(self, "DataBucket", value=data.bucket_name)
-        CfnOutput(self, "TlsCertificateUri", value=in_transit.certificate_s3_uri)
-        CfnOutput(self, "RuntimeRoleArn", value=self.runtime_role.role_arn)
-        CfnOutput(self, "DashboardName", value=monitoring.dashboard_name)
-        CfnOutput(self, "AlarmTopicArn", value=topic.topic_arn)
+        outputs = {
+            Ec2Output.CLUSTER_ID: self.cluster.cluster_id,
+            Ec2Output.LOG_BUCKET: logs.bucket_name,
+            Ec2Output.LOG_URI: self.cluster.log_uri,
+            Ec2Output.DATA_BUCKET: data.bucket_name,
+            Ec2Output.TLS_CERTIFICATE_URI: in_transit.certificate_s3_uri,
+            Ec2Output.RUNTIME_ROLE_ARN: self.runtime_role.role_arn,
+            Ec2Output.DASHBOARD_NAME: monitoring.dashboard_name,
+            Ec2Output.ALARM_TOPIC_ARN: topic.topic_arn,
+        }
+        for output, value in outputs.items():
+            CfnOutput(self, output.key, value=value)

@@ -11,14 +11,14 @@ from aws_cdk import aws_iam as iam
 from aws_cdk.lambda_layer_kubectl_v33 import KubectlV33Layer
 from constructs import Construct
 
-from emr_constructs import JobRuntimeRole, ReleaseLabel, RuntimeRoleTrust
+from emr_constructs import JobRuntimeRole, RuntimeRoleTrust
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
+from emr_constructs.core.outputs import EksOutput
 from emr_constructs.eks import EmrEksCluster, EmrEksVirtualCluster, ResourceQuota
 from emr_constructs.eks.karpenter import KarpenterOptions
 from emr_constructs.eks.pod_templates import PodTemplates
 from emr_constructs.eks.scheduling import CapacityProvider
 from emr_constructs.monitoring.eks_monitoring import EmrEksMonitoring
-from emr_constructs.storage import retention_days
 from stacks.config import EksConfig
 from stacks.shared import alarm_topic, platform_storage
 
@@ -58,14 +58,13 @@ class EmrEksStack(Stack):
             resource_quota=ResourceQuota(
                 requests_cpu=config.quota_cpu, requests_memory=config.quota_memory, pods=config.quota_pods
             ),
-            log_retention=retention_days(config.log_retention_days, "eks.log_retention_days"),
+            log_retention=config.log_retention_days,
             removal_policy=removal_policy,
             application_tag=application_tag,
             cost_center=cost_center,
         )
-        release = ReleaseLabel.of(config.release_label, "eks.release_label")
         trust = (
-            RuntimeRoleTrust.eks_pod_identity(release_label=release)
+            RuntimeRoleTrust.eks_pod_identity(release_label=config.release_label)
             if config.execution_role_trust == "pod_identity"
             else RuntimeRoleTrust.eks_irsa(open_id_connect_provider=oidc, namespace=config.namespace)
         )
@@ -79,14 +78,13 @@ class EmrEksStack(Stack):
         role.grant_log_write(storage.logs.bucket, "emr-eks-logs/")
         role.grant_log_group_write(virtual_cluster.log_group.log_group)
         # The pods select the On-Demand/Spot label of the nodes' provisioner (an imported cluster says which in config).
-        karpenter = config.capacity_provider == "karpenter"
         templates = PodTemplates(
             self,
             "PodTemplates",
             bucket=data,
             prefix=DATA_PREFIXES["pod_templates"],
             removal_policy=removal_policy,
-            capacity_provider=CapacityProvider.KARPENTER if karpenter else CapacityProvider.MANAGED_NODE_GROUPS,
+            capacity_provider=config.capacity_provider,
         )
         topic = alarm_topic(self, key=storage.key, email=config.alarm_email)
         monitoring = EmrEksMonitoring(
@@ -96,15 +94,19 @@ class EmrEksStack(Stack):
             alarm_topic=topic,
             removal_policy=removal_policy,
         )
-        CfnOutput(self, "VirtualClusterId", value=virtual_cluster.virtual_cluster_id)
-        CfnOutput(self, "DataBucket", value=data.bucket_name)
-        CfnOutput(self, "ExecutionRoleArn", value=role.role_arn)
-        CfnOutput(self, "LogGroupName", value=virtual_cluster.log_group.log_group_name)
-        CfnOutput(self, "LogUri", value=f"s3://{storage.logs.bucket_name}/emr-eks-logs/")
-        CfnOutput(self, "DriverPodTemplate", value=templates.driver_template_uri)
-        CfnOutput(self, "ExecutorPodTemplate", value=templates.executor_template_uri)
-        CfnOutput(self, "DashboardName", value=monitoring.dashboard_name)
-        CfnOutput(self, "ReleaseLabel", value=release.label)
+        outputs = {
+            EksOutput.VIRTUAL_CLUSTER_ID: virtual_cluster.virtual_cluster_id,
+            EksOutput.DATA_BUCKET: data.bucket_name,
+            EksOutput.EXECUTION_ROLE_ARN: role.role_arn,
+            EksOutput.LOG_GROUP_NAME: virtual_cluster.log_group.log_group_name,
+            EksOutput.LOG_URI: f"s3://{storage.logs.bucket_name}/emr-eks-logs/",
+            EksOutput.DRIVER_POD_TEMPLATE: templates.driver_template_uri,
+            EksOutput.EXECUTOR_POD_TEMPLATE: templates.executor_template_uri,
+            EksOutput.DASHBOARD_NAME: monitoring.dashboard_name,
+            EksOutput.RELEASE_LABEL: config.release_label.label,
+        }
+        for output, value in outputs.items():
+            CfnOutput(self, output.key, value=value)
 
     def _cluster(
         self, config: EksConfig, vpc: ec2.IVpc, subnet_type: ec2.SubnetType, removal_policy: RemovalPolicy
@@ -115,7 +117,7 @@ class EmrEksStack(Stack):
                 "Eks",
                 vpc=vpc,
                 subnet_type=subnet_type,
-                karpenter=KarpenterOptions() if config.capacity_provider == "karpenter" else None,
+                karpenter=KarpenterOptions() if config.capacity_provider == CapacityProvider.KARPENTER else None,
                 removal_policy=removal_policy,
             )
             if subnet_type == ec2.SubnetType.PRIVATE_ISOLATED:

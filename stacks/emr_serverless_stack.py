@@ -11,18 +11,16 @@ from aws_cdk import aws_glue as glue
 from constructs import Construct
 
 from emr_constructs import (
-    Architecture,
     EmrServerlessApplication,
     EmrServerlessMonitoring,
     JobRuntimeRole,
     MaximumCapacity,
-    ReleaseLabel,
     RuntimeRoleTrust,
     ServerlessAlarmThresholds,
 )
+from emr_constructs.core.outputs import ServerlessOutput
 from emr_constructs.jobs import SparkJob
 from emr_constructs.jobs.pipeline import PipelineTarget, SparkPipeline
-from emr_constructs.storage import retention_days
 from stacks.config import ServerlessConfig
 from stacks.shared import alarm_topic, platform_storage
 
@@ -64,8 +62,8 @@ class EmrServerlessStack(Stack):
         self.application = EmrServerlessApplication(
             self,
             "Application",
-            release_label=ReleaseLabel.of(config.release_label, "serverless.release_label"),
-            architecture=Architecture(config.architecture),
+            release_label=config.release_label,
+            architecture=config.architecture,
             maximum_capacity=MaximumCapacity(
                 cpu_vcpu=config.max_vcpu, memory_gb=config.max_memory_gb, disk_gb=config.max_disk_gb
             ),
@@ -75,7 +73,7 @@ class EmrServerlessStack(Stack):
             glue_data_catalog=True,
             iceberg_enabled=config.iceberg,
             log_bucket=logs.bucket,
-            log_retention=retention_days(config.log_retention_days, "serverless.log_retention_days"),
+            log_retention=config.log_retention_days,
             application_tag=application_tag,
             cost_center=cost_center,
             removal_policy=removal_policy,
@@ -128,12 +126,16 @@ class EmrServerlessStack(Stack):
             alarm_topic=topic,
             removal_policy=removal_policy,
         )
-        CfnOutput(self, "PipelineStateMachineArn", value=self.pipeline.state_machine_arn)
-        CfnOutput(self, "ApplicationId", value=self.application.application_id)
-        CfnOutput(self, "ApplicationName", value=self.application.application_name or "")
-        CfnOutput(self, "RuntimeRoleArn", value=runtime.role_arn)
-        CfnOutput(self, "LogUri", value=self.application.log_uri)
-        CfnOutput(self, "LogGroupName", value=self.application.log_group.log_group_name)
-        CfnOutput(self, "DataBucket", value=data.bucket_name)
-        CfnOutput(self, "GlueDatabase", value=config.glue_database)
-        CfnOutput(self, "DashboardName", value=monitoring.dashboard_name)
+        outputs = {
+            ServerlessOutput.PIPELINE_STATE_MACHINE_ARN: self.pipeline.state_machine_arn,
+            ServerlessOutput.APPLICATION_ID: self.application.application_id,
+            ServerlessOutput.APPLICATION_NAME: self.application.application_name or "",
+            ServerlessOutput.RUNTIME_ROLE_ARN: runtime.role_arn,
+            ServerlessOutput.LOG_URI: self.application.log_uri,
+            ServerlessOutput.LOG_GROUP_NAME: self.application.log_group.log_group_name,
+            ServerlessOutput.DATA_BUCKET: data.bucket_name,
+            ServerlessOutput.GLUE_DATABASE: config.glue_database,
+            ServerlessOutput.DASHBOARD_NAME: monitoring.dashboard_name,
+        }
+        for output, value in outputs.items():
+            CfnOutput(self, output.key, value=value)

@@ -11,8 +11,9 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
+from emr_constructs.core.outputs import NetworkOutput
 from emr_constructs.iam.service_roles import EMR_MANAGED_POLICY_TAG
-from emr_constructs.storage.secure import SecureLogGroup, retention_days
+from emr_constructs.storage.secure import SecureLogGroup
 from stacks.config import NetworkConfig
 
 RESTRICT_DEFAULT_SG_PROVIDER_ID = "Custom::VpcRestrictDefaultSGCustomResourceProvider"
@@ -89,13 +90,13 @@ class NetworkStack(Stack):
         provider = self.node.try_find_child(RESTRICT_DEFAULT_SG_PROVIDER_ID)
         if provider is not None:
             acknowledge(provider, Reason.CDK_CUSTOM_RESOURCE_PROVIDER)
-        CfnOutput(self, "VpcId", value=self.vpc.vpc_id)
+        CfnOutput(self, NetworkOutput.VPC_ID.key, value=self.vpc.vpc_id)
 
     def _add_flow_logs(self, config: NetworkConfig, removal_policy: RemovalPolicy) -> None:
         log_group = SecureLogGroup(
             self,
             "FlowLogs",
-            retention=retention_days(config.flow_log_retention_days, "network.flow_log_retention_days"),
+            retention=config.flow_log_retention_days,
             removal_policy=removal_policy,
         ).log_group
         role = iam.Role(self, "FlowLogsRole", assumed_by=iam.ServicePrincipal("vpc-flow-logs.amazonaws.com"))

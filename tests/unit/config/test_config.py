@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from emr_constructs.releases import ReleaseLabel
 from stacks.config import ConfigError, EnvironmentConfig, load_config
 from tests.conftest import ROOT, cdk_context
 
@@ -19,7 +20,7 @@ def test_default_environment_synthesizes_env_agnostic_with_frugal_defaults() -> 
     assert name == "default"
     assert config.account is None and config.region is None
     assert config.network.nat_gateways == 1
-    assert config.ec2.release_label == "emr-7.10.0"
+    assert config.ec2.release_label == ReleaseLabel.EMR_7_10_0
     assert config.ec2.idle_timeout_minutes == 60
     assert config.removal_policy == "retain"
 
