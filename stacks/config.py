@@ -70,9 +70,12 @@ class _Choice(Generic[T]):
     """A value written in ``cdk.json`` as one of a few names and parsed into the library object that it names; an
     instance of the library type passes as it is (a config built in code)."""
 
-    def __init__(self, kind: type[T], choices: Mapping[str, Callable[[], T]]) -> None:
+    def __init__(
+        self, kind: type[T], choices: Mapping[str, Callable[[], T]], name_of: Callable[[T], str] | None = None
+    ) -> None:
         self.kind = kind
         self.choices = choices
+        self.name_of = name_of
 
     def parse(self, value: object, info: ValidationInfo) -> T:
         if isinstance(value, self.kind):
@@ -83,6 +86,8 @@ class _Choice(Generic[T]):
 
     def name(self, value: T) -> str:
         """The ``cdk.json`` name of ``value`` (for ``model_dump``)."""
+        if self.name_of is not None:
+            return self.name_of(value)
         return next(name for name, make in self.choices.items() if make() == value)
 
     @property
@@ -122,7 +127,9 @@ EksReleaseLabelField = Annotated[ReleaseLabelField, AfterValidator(_eks_release_
 """A release label that EMR on EKS supports."""
 
 _CAPACITY = _Choice(
-    ClusterCapacity, {"fleets": ClusterCapacity.instance_fleets, "groups": ClusterCapacity.instance_groups}
+    ClusterCapacity,
+    {"fleets": ClusterCapacity.instance_fleets, "groups": ClusterCapacity.instance_groups},
+    name_of=lambda capacity: capacity.kind,
 )
 ClusterCapacityField = Annotated[ClusterCapacity, _CAPACITY.validator, _CAPACITY.serializer]
 """``"fleets"`` or ``"groups"``: the library's default instance fleets or instance groups."""

@@ -9,4 +9,5 @@ or jsii, so the CLI starts fast and the knowledge is written once.
 - ``iam_actions``: every IAM action the library grants.
 - ``spark``: spark-submit arguments.
 - ``tags``: cost-allocation and library tag keys.
+- ``outputs``: the output keys of the reference stacks, which the stacks write and ``emrctl --stack`` reads.
 """

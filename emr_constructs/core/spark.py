@@ -11,6 +11,10 @@ from enum import Enum
 
 COMMAND_RUNNER_JAR = "command-runner.jar"
 """The JAR on every EMR on EC2 node that runs a command such as ``spark-submit`` as a step."""
+DRIVER_POD_TEMPLATE_CONF = "spark.kubernetes.driver.podTemplateFile"
+EXECUTOR_POD_TEMPLATE_CONF = "spark.kubernetes.executor.podTemplateFile"
+"""The Spark properties naming the driver / executor pod template file (EMR on EKS).
+See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/pod-templates.html"""
 
 
 class ActionOnFailure(Enum):

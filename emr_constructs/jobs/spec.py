@@ -17,6 +17,8 @@ from typing import Any
 
 from emr_constructs.core.spark import (
     COMMAND_RUNNER_JAR,
+    DRIVER_POD_TEMPLATE_CONF,
+    EXECUTOR_POD_TEMPLATE_CONF,
     ActionOnFailure,
     DeployMode,
     spark_submit_command,
@@ -169,8 +171,8 @@ class SparkJob:
         if not self.runtime_role_arn:
             raise fail("runtime_role_arn", None, "EMR on EKS jobs need an execution role")
         candidates = {
-            "spark.kubernetes.driver.podTemplateFile": driver_pod_template,
-            "spark.kubernetes.executor.podTemplateFile": executor_pod_template,
+            DRIVER_POD_TEMPLATE_CONF: driver_pod_template,
+            EXECUTOR_POD_TEMPLATE_CONF: executor_pod_template,
         }
         templates = {k: v for k, v in candidates.items() if v}
         request: dict[str, Any] = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,8 +19,11 @@ import boto3
 import click
 from botocore.config import Config
 from botocore.exceptions import ClientError, NoCredentialsError, NoRegionError
+from click.core import ParameterSource
 
-from emr_constructs.core.releases import DEFAULT_EKS_RELEASE_LABEL
+from emr_constructs.core.outputs import EMRCTL_READS, StackOutput
+from emr_constructs.core.releases import DEFAULT_EKS_RELEASE_LABEL, EKS, ReleaseLabel
+from emr_constructs.core.spark import DRIVER_POD_TEMPLATE_CONF, EXECUTOR_POD_TEMPLATE_CONF
 from emr_constructs.jobs.spec import SparkJob
 from emr_constructs.ops.runtimes import Ec2Runtime, EksRuntime, NotFound, RunState, Runtime, ServerlessRuntime
 
@@ -28,11 +31,6 @@ EXIT_OK, EXIT_JOB_FAILED, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_AWS, EXIT_TIMEOUT, EX
 EXIT_CLUSTER_TERMINATED = 7
 RETRIES = Config(retries={"mode": "adaptive", "max_attempts": 8})
 SERVICES = {"serverless": "emr-serverless", "ec2": "emr", "eks": "emr-containers"}
-STACK_OUTPUTS = {
-    "serverless": ("ApplicationId", "RuntimeRoleArn", "LogUri"),
-    "ec2": ("ClusterId", "RuntimeRoleArn", "LogUri"),
-    "eks": ("VirtualClusterId", "ExecutionRoleArn", "LogUri"),
-}
 
 
 class Failure(Exception):
@@ -176,7 +174,7 @@ def _target(
     outputs: dict[str, str] = {}
     if stack:
         outputs = ctx.stack_outputs(stack)
-        key = STACK_OUTPUTS[runtime_name][0]
+        key = EMRCTL_READS[runtime_name].target.key
         if key not in outputs:
             raise NotFound(f"stack {stack!r} has no output {key!r}")
         target = target or outputs[key]
@@ -193,13 +191,53 @@ def _target(
     return runtime, target_id, outputs
 
 
+def stack_value(outputs: Mapping[str, str], output: StackOutput | None) -> str | None:
+    """The value of ``output`` among a stack's ``outputs``; ``None`` when the stack (or the runtime) has none."""
+    return None if output is None else outputs.get(output.key)
+
+
+def configure_eks(
+    runtime: EksRuntime, release_label: str | None, outputs: Mapping[str, str], conf: Mapping[str, str]
+) -> None:
+    """Set what an EMR on EKS run takes besides the job: the release label (``release_label`` if given, else the
+    stack's, else core's default) and, from the stack, the pod templates (unless ``conf`` names a template file
+    itself) and the CloudWatch Logs group. ``outputs`` is empty without ``--stack``."""
+    reads = EMRCTL_READS["eks"]
+    stack_label = stack_value(outputs, reads.release_label)
+    if release_label:
+        label, source = release_label, "--release-label"
+    elif stack_label:
+        label, source = stack_label, "the stack's release label"
+    else:
+        label, source = DEFAULT_EKS_RELEASE_LABEL.label, "--release-label"
+    try:
+        release = ReleaseLabel.of(label, source)
+        release.require(EKS, source, label)
+    except ValueError as err:
+        raise Failure(EXIT_USAGE, str(err)) from err
+    runtime.release_label = release
+    driver, executor = (
+        None if conf_key in conf else stack_value(outputs, output)
+        for output, conf_key in (
+            (reads.driver_pod_template, DRIVER_POD_TEMPLATE_CONF),
+            (reads.executor_pod_template, EXECUTOR_POD_TEMPLATE_CONF),
+        )
+    )
+    runtime.pod_templates = (driver, executor)
+    runtime.log_group = stack_value(outputs, reads.log_group_name)
+
+
 def runtime_group(runtime_name: str, target_help: str) -> click.Group:
     @click.group(name=runtime_name, help=f"Jobs on {target_help}.")
     def group() -> None:
         pass
 
     target_option = click.option("--target", "-t", help=f"{target_help}: id or name.")
-    stack_option = click.option("--stack", help="Read the target (and role, log location) from this stack's outputs.")
+    stack_option = click.option(
+        "--stack",
+        help="Read the target, role and log location (EMR on EKS: also the release label, pod templates and log "
+        "group) from this stack's outputs; options given explicitly win.",
+    )
 
     @group.command(help="Submit a Spark job, from --spec FILE (JSON) or flags.")
     @target_option
@@ -213,16 +251,34 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
     @click.option("--log-uri", help="s3:// prefix for logs.")
     @click.option("--action-on-failure", default="CONTINUE", show_default=True, help="EMR on EC2 steps only.")
     @click.option(
-        "--release-label", default=DEFAULT_EKS_RELEASE_LABEL.label, show_default=True, help="EMR on EKS only."
+        "--release-label",
+        default=DEFAULT_EKS_RELEASE_LABEL.label,
+        show_default=True,
+        help="EMR on EKS only. With --stack, default: the stack's release label.",
     )
     @click.option("--wait/--no-wait", default=False, help="Follow the run until it ends.")
     @click.option("--timeout", default=3600.0, show_default=True, help="Seconds to wait.")
     @click.option("--interval", default=10.0, show_default=True, help="Seconds between polls.")
     @click.pass_obj
-    def submit(ctx: Context, target: str | None, stack: str | None, spec: Any, name: str | None,
-               entry_point: str | None, args: tuple[str, ...], confs: tuple[str, ...], role: str | None,
-               log_uri: str | None, action_on_failure: str, release_label: str, wait: bool, timeout: float,
-               interval: float) -> None:  # fmt: skip
+    def submit(
+        ctx: Context,
+        target: str | None,
+        stack: str | None,
+        spec: Any,
+        name: str | None,
+        entry_point: str | None,
+        args: tuple[str, ...],
+        confs: tuple[str, ...],
+        role: str | None,
+        log_uri: str | None,
+        action_on_failure: str,
+        release_label: str,
+        wait: bool,
+        timeout: float,
+        interval: float,
+    ) -> None:
+        source = click.get_current_context().get_parameter_source("release_label")
+        explicit_release = source not in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
         with aws_errors():
             runtime, target_id, outputs = _target(ctx, runtime_name, target, stack, live=True)
             fields: dict[str, Any] = json.load(spec) if spec else {}
@@ -232,19 +288,19 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
                 if not sep:
                     raise Failure(EXIT_USAGE, f"--conf: got {item!r}; expected key=value")
                 conf[key] = value
-            role_key, log_key = STACK_OUTPUTS[runtime_name][1:]
-            role_value = role or fields.pop("runtime_role_arn", None) or outputs.get(role_key)
+            reads = EMRCTL_READS[runtime_name]
+            role_value = role or fields.pop("runtime_role_arn", None) or stack_value(outputs, reads.role)
             fields.update({k: v for k, v in {"name": name, "entry_point": entry_point}.items() if v})
             if args:
                 fields["arguments"] = list(args)
-            fields.setdefault("log_uri", log_uri or outputs.get(log_key))
+            fields.setdefault("log_uri", log_uri or stack_value(outputs, reads.log_uri))
             fields.setdefault("action_on_failure", action_on_failure)
             try:
                 job = SparkJob(**fields, conf=conf, runtime_role_arn=ctx.role_arn(role_value) if role_value else None)
             except (TypeError, ValueError) as err:
                 raise Failure(EXIT_USAGE, f"invalid job: {err}") from err
             if isinstance(runtime, EksRuntime):
-                runtime.release_label = release_label
+                configure_eks(runtime, release_label if explicit_release else None, outputs, conf)
             run_id = runtime.submit(target_id, job)
             ctx.emit({"target": target_id, "id": run_id}, f"submitted {run_id} to {target_id}")
             if wait:
@@ -307,7 +363,8 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
     def logs(ctx: Context, target: str | None, stack: str | None, run_id: str, log_uri: str | None) -> None:
         with aws_errors():
             runtime, target_id, outputs = _target(ctx, runtime_name, target, stack)
-            location = runtime.log_location(target_id, run_id, log_uri or outputs.get(STACK_OUTPUTS[runtime_name][2]))
+            stack_log_uri = stack_value(outputs, EMRCTL_READS[runtime_name].log_uri)
+            location = runtime.log_location(target_id, run_id, log_uri or stack_log_uri)
             ctx.emit({"id": run_id, "driver_stdout": location}, location)
 
     return group

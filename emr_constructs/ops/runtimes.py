@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from botocore.client import BaseClient
 
-from emr_constructs.core.releases import DEFAULT_EKS_RELEASE_LABEL
+from emr_constructs.core.releases import DEFAULT_EKS_RELEASE_LABEL, ReleaseLabel
 from emr_constructs.jobs.spec import SparkJob
 
 
@@ -148,12 +148,16 @@ class Ec2Runtime:
 
 
 class EksRuntime:
-    """Job runs on an EMR on EKS virtual cluster."""
+    """Job runs on an EMR on EKS virtual cluster.
+
+    ``submit`` starts runs with ``release_label``, the ``pod_templates`` (driver, executor ``s3://`` URIs) and the
+    CloudWatch Logs group ``log_group``, when set (``emrctl eks submit --stack`` takes them from the stack).
+    """
 
     name = "eks"
     TERMINAL = {"COMPLETED": True, "FAILED": False, "CANCELLED": False}
 
-    def __init__(self, client: BaseClient, release_label: str = DEFAULT_EKS_RELEASE_LABEL.label) -> None:
+    def __init__(self, client: BaseClient, release_label: ReleaseLabel = DEFAULT_EKS_RELEASE_LABEL) -> None:
         self.client = client
         self.release_label = release_label
         self.pod_templates: tuple[str | None, str | None] = (None, None)
@@ -169,8 +173,13 @@ class EksRuntime:
 
     def submit(self, target_id: str, job: SparkJob) -> str:
         driver, executor = self.pod_templates
-        request = job.to_eks_start_job_run(target_id, self.release_label, driver_pod_template=driver,
-                                           executor_pod_template=executor, log_group_name=self.log_group)  # fmt: skip
+        request = job.to_eks_start_job_run(
+            target_id,
+            self.release_label.label,
+            driver_pod_template=driver,
+            executor_pod_template=executor,
+            log_group_name=self.log_group,
+        )
         return str(self.client.start_job_run(**request)["id"])
 
     def describe(self, target_id: str, run_id: str) -> RunState:

@@ -63,7 +63,7 @@ def build(app: cdk.App, context: Mapping[str, Any]) -> IntegApp:
         output_prefix=f"{DATA_PREFIXES['curated']}integ/wordcount/",
         runtime_role=role,
     )
-    integ.output("ReleaseLabel", integ.config.eks.release_label, "The release label of the job runs")
+    integ.output("ReleaseLabel", integ.config.eks.release_label.label, "The release label of the job runs")
     spark = SparkJob(
         name="integ-wordcount",
         entry_point=job.script_uri,
@@ -77,7 +77,7 @@ def build(app: cdk.App, context: Mapping[str, Any]) -> IntegApp:
     )
     request = spark.to_eks_start_job_run(
         vc_id,
-        integ.config.eks.release_label,
+        integ.config.eks.release_label.label,
         driver_pod_template=templates.driver_template_uri,
         executor_pod_template=templates.executor_template_uri,
         log_group_name=virtual_cluster.log_group.log_group_name,
