@@ -108,6 +108,7 @@ _EXPORTS: dict[str, str] = {
     "ServerlessAlarmThresholds": "emr_constructs.monitoring.serverless_monitoring",
     "ReleaseFloor": "emr_constructs.releases",
     "ReleaseLabel": "emr_constructs.releases",
+    "EmrRuntime": "emr_constructs.runtime",
     "ApplicationBase": "emr_constructs.serverless.application",
     "EmrServerlessApplication": "emr_constructs.serverless.application",
     "InteractiveConfiguration": "emr_constructs.serverless.application",
@@ -228,6 +229,7 @@ if TYPE_CHECKING:
     from emr_constructs.monitoring.serverless_monitoring import ServerlessAlarmThresholds as ServerlessAlarmThresholds
     from emr_constructs.releases import ReleaseFloor as ReleaseFloor
     from emr_constructs.releases import ReleaseLabel as ReleaseLabel
+    from emr_constructs.runtime import EmrRuntime as EmrRuntime
     from emr_constructs.serverless.application import ApplicationBase as ApplicationBase
     from emr_constructs.serverless.application import EmrServerlessApplication as EmrServerlessApplication
     from emr_constructs.serverless.application import InteractiveConfiguration as InteractiveConfiguration

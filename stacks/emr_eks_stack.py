@@ -90,7 +90,7 @@ class EmrEksStack(Stack):
         monitoring = EmrEksMonitoring(
             self,
             "Monitoring",
-            virtual_cluster_id=virtual_cluster.virtual_cluster_id,
+            virtual_cluster=virtual_cluster,
             alarm_topic=topic,
             removal_policy=removal_policy,
         )

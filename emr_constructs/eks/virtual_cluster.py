@@ -11,6 +11,8 @@ See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/setting-
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import ArnFormat, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_eks as eks_l1
@@ -37,7 +39,13 @@ JOB_RUN_ACTIONS = EMR_CONTAINERS_JOB_RUN_ACTIONS
 
 
 class VirtualClusterBase(Construct):
-    """What an EMR on EKS virtual cluster offers whether defined here or imported: its ARN, grants and metrics."""
+    """What an EMR on EKS virtual cluster offers whether defined here or imported: its ARN, grants and metrics (the
+    EKS side of ``emr_constructs.runtime.EmrRuntime``).
+
+    EMR on EKS publishes no CloudWatch metrics: the ``metric_*`` methods read the ``EMRonEKS/JobRuns`` metrics that
+    ``EmrEksMonitoring``'s metric filters produce from job-run state-change events, so they have data only where an
+    ``EmrEksMonitoring`` watches this virtual cluster.
+    """
 
     virtual_cluster_id: str
 
@@ -53,28 +61,85 @@ class VirtualClusterBase(Construct):
             arn_format=ArnFormat.SLASH_RESOURCE_NAME,
         )
 
-    def grant_start_job_run(self, grantee: iam.IGrantable, execution_role: iam.IRole) -> iam.Grant:
-        """StartJobRun on this virtual cluster, only with ``execution_role`` (``emr-containers:ExecutionRoleArn``
-        condition), plus describe/list/cancel of its job runs."""
-        grant = iam.Grant.add_to_principal(
-            grantee=grantee,
-            actions=[EmrContainers.START_JOB_RUN],
-            resource_arns=[self.virtual_cluster_arn],
-            conditions={"ArnEquals": {EmrContainers.EXECUTION_ROLE_ARN: execution_role.role_arn}},
+    @property
+    def _job_runs_arn(self) -> str:
+        return f"{self.virtual_cluster_arn}/jobruns/*"
+
+    # ---- grants ----------------------------------------------------------------------------------------------------
+
+    def grant(self, grantee: iam.IGrantable, *actions: str) -> iam.Grant:
+        """``actions`` on this virtual cluster and its job runs."""
+        return iam.Grant.add_to_principal(
+            grantee=grantee, actions=list(actions), resource_arns=[self.virtual_cluster_arn, self._job_runs_arn]
         )
-        iam.Grant.add_to_principal(
-            grantee=grantee,
-            actions=JOB_RUN_ACTIONS,
-            resource_arns=[self.virtual_cluster_arn, self._arn(f"{self.virtual_cluster_id}/jobruns/*")],
-        )
+
+    def grant_start_job_run(self, grantee: iam.IGrantable, runtime_role: iam.IRole) -> iam.Grant:
+        """StartJobRun on this virtual cluster, only with ``runtime_role`` as the execution role
+        (``emr-containers:ExecutionRoleArn`` condition), plus describe/list/cancel of its job runs."""
+        grant = self.grant_submit_job_run(grantee, runtime_role)
+        self.grant(grantee, *JOB_RUN_ACTIONS)
         iam.Grant.add_to_principal(
             grantee=grantee, actions=[EmrContainers.DESCRIBE_VIRTUAL_CLUSTER], resource_arns=[self.virtual_cluster_arn]
         )
         return grant
 
-    def metric_job_runs(self, state: str) -> cw.Metric:
-        """Job runs that reached ``state`` (from ``EmrEksMonitoring``'s metric filters)."""
-        return EmrEksMetricFactory(self.virtual_cluster_id).job_runs(state)
+    def grant_submit_job_run(self, grantee: iam.IGrantable, runtime_role: iam.IRole) -> iam.Grant:
+        """StartJobRun only, with ``runtime_role`` as the execution role and no other (EMR on EKS passes the role
+        itself: no ``iam:PassRole``)."""
+        return iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=[EmrContainers.START_JOB_RUN],
+            resource_arns=[self.virtual_cluster_arn],
+            conditions={"ArnEquals": {EmrContainers.EXECUTION_ROLE_ARN: runtime_role.role_arn}},
+        )
+
+    def grant_describe_job_runs(self, grantee: iam.IGrantable) -> iam.Grant:
+        """DescribeJobRun on this virtual cluster's job runs."""
+        return iam.Grant.add_to_principal(
+            grantee=grantee, actions=[EmrContainers.DESCRIBE_JOB_RUN], resource_arns=[self._job_runs_arn]
+        )
+
+    def grant_read_job_runs(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Describe and list job runs, and describe the virtual cluster."""
+        grant = self.grant(grantee, EmrContainers.DESCRIBE_JOB_RUN, EmrContainers.LIST_JOB_RUNS)
+        iam.Grant.add_to_principal(
+            grantee=grantee, actions=[EmrContainers.DESCRIBE_VIRTUAL_CLUSTER], resource_arns=[self.virtual_cluster_arn]
+        )
+        return grant
+
+    def grant_cancel_job_runs(self, grantee: iam.IGrantable) -> iam.Grant:
+        """CancelJobRun on this virtual cluster's job runs."""
+        return iam.Grant.add_to_principal(
+            grantee=grantee, actions=[EmrContainers.CANCEL_JOB_RUN], resource_arns=[self._job_runs_arn]
+        )
+
+    # ---- metrics ---------------------------------------------------------------------------------------------------
+
+    @property
+    def _metrics(self) -> EmrEksMetricFactory:
+        return EmrEksMetricFactory(self.virtual_cluster_id)
+
+    def metric(self, metric_name: str, **props: Any) -> cw.Metric:
+        """Any ``EMRonEKS/JobRuns`` metric of this virtual cluster (``props``: statistic, period, label).
+        Default: Sum over 5 minutes."""
+        return self._metrics.metric(metric_name, **props)
+
+    def metric_job_runs(self, state: str, **props: Any) -> cw.Metric:
+        """Job runs that entered ``state`` (``JOB_RUN_STATES``: PENDING, SUBMITTED, RUNNING, COMPLETED, FAILED,
+        CANCEL_PENDING, CANCELLED)."""
+        return self._metrics.job_runs(state, **props)
+
+    def metric_failed_jobs(self, **props: Any) -> cw.Metric:
+        """Job runs that failed (JobRunsFailed, Sum)."""
+        return self.metric_job_runs("FAILED", **props)
+
+    def metric_succeeded_jobs(self, **props: Any) -> cw.Metric:
+        """Job runs that completed (JobRunsCompleted, Sum)."""
+        return self.metric_job_runs("COMPLETED", **props)
+
+    def metric_running_jobs(self, **props: Any) -> cw.Metric:
+        """Job runs that started running (JobRunsRunning, Sum: state changes, not a gauge)."""
+        return self.metric_job_runs("RUNNING", **props)
 
 
 class _ImportedVirtualCluster(VirtualClusterBase):

@@ -47,6 +47,10 @@ class EmrClusterMetricFactory:
     def apps_failed(self) -> cw.Metric:
         return self.metric("AppsFailed", statistic="Sum")
 
+    def apps_completed(self) -> cw.Metric:
+        """YARN applications that completed (failed ones count in AppsFailed)."""
+        return self.metric("AppsCompleted", statistic="Sum")
+
     def apps_pending(self) -> cw.Metric:
         return self.metric("AppsPending", statistic="Average")
 

@@ -8,6 +8,9 @@ See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/monitori
 
 from __future__ import annotations
 
+import warnings
+from typing import Any, Protocol
+
 from aws_cdk import Duration, Names, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_events as events
@@ -15,6 +18,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from emr_constructs._internal.validation import fail
 from emr_constructs.core.iam_actions import LOG_STREAM_WRITE_ACTIONS
 from emr_constructs.monitoring.alarm_topic import AlarmSource, allow_publishing
 from emr_constructs.monitoring.alarms import notify
@@ -24,6 +28,7 @@ EMR_EKS_METRIC_NAMESPACE = "EMRonEKS/JobRuns"
 JOB_RUN_STATES = ("PENDING", "SUBMITTED", "RUNNING", "COMPLETED", "FAILED", "CANCEL_PENDING", "CANCELLED")
 EVENT_SOURCE = "aws.emr-containers"
 EVENT_DETAIL_TYPE = "EMR Job Run State Change"
+DEFAULT_PERIOD = Duration.minutes(5)
 
 
 class EmrEksMetricFactory:
@@ -32,21 +37,45 @@ class EmrEksMetricFactory:
     def __init__(self, virtual_cluster_id: str) -> None:
         self.virtual_cluster_id = virtual_cluster_id
 
-    def job_runs(self, state: str, period: Duration | None = None) -> cw.Metric:
-        if state not in JOB_RUN_STATES:
-            raise ValueError(f"state: got {state!r}; allowed values: {', '.join(JOB_RUN_STATES)}")
+    def metric(
+        self,
+        metric_name: str,
+        *,
+        statistic: str = "Sum",
+        period: Duration = DEFAULT_PERIOD,
+        label: str | None = None,
+    ) -> cw.Metric:
         return cw.Metric(
             namespace=EMR_EKS_METRIC_NAMESPACE,
-            metric_name=f"JobRuns{state.title().replace('_', '')}",
+            metric_name=metric_name,
             dimensions_map={"VirtualClusterId": self.virtual_cluster_id},
-            statistic="Sum",
-            period=period or Duration.minutes(5),
+            statistic=statistic,
+            period=period,
+            label=label,
         )
+
+    def job_runs(self, state: str, **props: Any) -> cw.Metric:
+        """Job runs that entered ``state`` (one of ``JOB_RUN_STATES``), Sum over 5 minutes by default."""
+        if state not in JOB_RUN_STATES:
+            raise ValueError(f"state: got {state!r}; allowed values: {', '.join(JOB_RUN_STATES)}")
+        return self.metric(_metric_name(state), **props)
+
+
+def _metric_name(state: str) -> str:
+    """``FAILED`` -> ``JobRunsFailed``."""
+    return f"JobRuns{state.title().replace('_', '')}"
+
+
+class _VirtualCluster(Protocol):
+    @property
+    def virtual_cluster_id(self) -> str: ...
 
 
 class EmrEksMonitoring(Construct):
     """EventBridge rules, metric filters, a failure alarm and a dashboard of job runs for one virtual cluster.
 
+    :param virtual_cluster: the virtual cluster (owned or imported with ``from_virtual_cluster_id``).
+    :param virtual_cluster_id: deprecated, use ``virtual_cluster``: the id of the virtual cluster.
     :param alarm_topic: receives failed job-run events and the failure alarm. A topic created in this app gets the
         statements that let EventBridge rules and CloudWatch alarms publish; an imported one must already allow them
         (see ``AlarmTopic``). Default: none.
@@ -57,12 +86,29 @@ class EmrEksMonitoring(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        virtual_cluster_id: str,
+        virtual_cluster: _VirtualCluster | None = None,
         alarm_topic: sns.ITopic | None = None,
         retention: logs.RetentionDays = DEFAULT_LOG_RETENTION,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        virtual_cluster_id: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        if virtual_cluster is None and virtual_cluster_id is None:
+            raise fail("virtual_cluster", None, "is required: the EmrEksVirtualCluster (or an imported one) to monitor")
+        if virtual_cluster is not None and virtual_cluster_id is not None:
+            raise fail(
+                "virtual_cluster_id", virtual_cluster_id, "give virtual_cluster only (virtual_cluster_id is deprecated)"
+            )
+        if virtual_cluster_id is not None:
+            warnings.warn(
+                "EmrEksMonitoring(virtual_cluster_id=...) is deprecated: pass virtual_cluster= (the construct, "
+                "e.g. EmrEksVirtualCluster.from_virtual_cluster_id(...)) like the other monitoring constructs",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+        else:
+            assert virtual_cluster is not None
+            virtual_cluster_id = virtual_cluster.virtual_cluster_id
         self.events_log_group = SecureLogGroup(self, "Events", retention=retention, removal_policy=removal_policy)
         # An L1 target and resource policy: aws-cdk-lib's CloudWatchLogGroup target installs the log group policy
         # through a custom-resource Lambda function; CloudFormation's AWS::Logs::ResourcePolicy does it natively.

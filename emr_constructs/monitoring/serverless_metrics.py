@@ -141,6 +141,8 @@ class ServerlessMetricFactory:
         """Workers available to the application."""
         return self._workers("TotalWorkerCount", worker_type, capacity_allocation_type)
 
-    def job_metric(self, metric_name: str, *, statistic: str = "Sum", period: Duration = DEFAULT_PERIOD) -> cw.Metric:
+    def job_metric(
+        self, metric_name: str, *, statistic: str = "Sum", period: Duration = DEFAULT_PERIOD, label: str | None = None
+    ) -> cw.Metric:
         """Job-run counts (SubmittedJobs, FailedJobs, ...): application-level dimensions only."""
-        return self.metric(metric_name, statistic=statistic, period=period)
+        return self.metric(metric_name, statistic=statistic, period=period, label=label)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -200,3 +201,90 @@ def test_local_entry_point_is_an_asset_readable_by_the_job_role(transient: Templ
     ]
     read = policy["Properties"]["PolicyDocument"]["Statement"][0]
     assert read["Action"] == ["s3:GetObject", "s3:GetObjectVersion"] and ".py" in json.dumps(read["Resource"])
+
+
+# ---- the state machine's permissions: each runtime's own grants, nothing wider ----------------------------------
+
+
+def _scope(resource: Any) -> str:
+    """A short name for what a resource ARN points at."""
+    text = json.dumps(resource)
+    rule = re.search(r"rule/(\w+)", text)
+    if rule:
+        return f"rule/{rule[1]}"
+    for needle, name in (("/jobruns/*", "job runs"), (ROLE_ARN, "job role"), ('"Etl', "application")):
+        if needle in text:
+            return name
+    for needle, name in (("cluster/j-2AXXXXXXGAPLF", "cluster"), ("virtualclusters/abc123vc", "virtual cluster")):
+        if needle in text:
+            return name
+    return "*" if resource == "*" else text
+
+
+def _permissions(template: Template, prefix: str) -> set[tuple[tuple[str, ...], tuple[str, ...], str]]:
+    """(actions, resources, condition) of each statement, without the log delivery and X-Ray statement."""
+    found = set()
+    for statement in _statements(template, prefix):
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        if actions[0].startswith(("logs:", "xray:")):
+            continue
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        condition = json.dumps(statement.get("Condition", {}), sort_keys=True)
+        found.add((tuple(sorted(actions)), tuple(sorted(_scope(r) for r in resources)), condition))
+    return found
+
+
+EVENTS = ("events:DescribeRule", "events:PutRule", "events:PutTargets")
+EXPECTED_PERMISSIONS = {
+    # The statements of the state machine role before the targets reused the runtimes' grants: unchanged.
+    "Ec2": {
+        (
+            ("elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:CancelSteps", "elasticmapreduce:DescribeStep"),
+            ("cluster",),
+            "{}",
+        ),
+        (("iam:PassRole",), ("job role",), "{}"),
+        (EVENTS, ("rule/StepFunctionsGetEventsForEMRAddJobFlowStepsRule",), "{}"),
+    },
+    "Serverless": {
+        (
+            ("emr-serverless:CancelJobRun", "emr-serverless:GetJobRun", "emr-serverless:StartJobRun"),
+            ("application", "job runs"),
+            "{}",
+        ),
+        (("iam:PassRole",), ("job role",), '{"StringLike": {"iam:PassedToService": "emr-serverless.amazonaws.com"}}'),
+        (EVENTS, ("rule/StepFunctionsGetEventsForEMRServerlessJobRule",), "{}"),
+    },
+    "Eks": {
+        (
+            ("emr-containers:StartJobRun",),
+            ("virtual cluster",),
+            f'{{"ArnEquals": {{"emr-containers:ExecutionRoleArn": "{ROLE_ARN}"}}}}',
+        ),
+        (("emr-containers:CancelJobRun", "emr-containers:DescribeJobRun"), ("job runs",), "{}"),
+        (EVENTS, ("rule/StepFunctionsGetEventsForEMRContainersJobRule",), "{}"),
+    },
+}
+
+
+@pytest.mark.parametrize("prefix", EXPECTED_PERMISSIONS)
+def test_state_machine_permissions_are_exactly_what_the_sync_integration_needs(template: Template, prefix: str) -> None:
+    assert _permissions(template, prefix) == EXPECTED_PERMISSIONS[prefix]
+
+
+@pytest.mark.parametrize("prefix", EXPECTED_PERMISSIONS)
+def test_state_machine_never_holds_more_on_the_runtime_than_grant_start_job_run(
+    template: Template, prefix: str
+) -> None:
+    # The targets call the runtime's grant_submit/describe/cancel; together they stay within the CI grant.
+    from emr_constructs.core import iam_actions
+
+    ci_grant = {
+        "Ec2": set(iam_actions.EMR_STEP_ACTIONS),
+        "Serverless": set(iam_actions.EMR_SERVERLESS_JOB_RUN_ACTIONS),
+        "Eks": {*iam_actions.EMR_CONTAINERS_JOB_RUN_ACTIONS, iam_actions.EmrContainers.START_JOB_RUN},
+    }[prefix]
+    on_runtime = {
+        a for actions, _, _ in _permissions(template, prefix) for a in actions if not a.startswith(("events:", "iam:"))
+    }
+    assert on_runtime and on_runtime <= ci_grant

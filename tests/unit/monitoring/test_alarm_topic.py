@@ -18,7 +18,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Annotations, Match, Template
 
-from emr_constructs import AlarmTopic, EmrCluster, EmrClusterMonitoring
+from emr_constructs import AlarmTopic, EmrCluster, EmrClusterMonitoring, EmrEksVirtualCluster
 from emr_constructs.monitoring import AlarmSource, EmrEksMonitoring, allow_publishing
 from tests.conftest import new_app, new_stack
 
@@ -120,7 +120,8 @@ def test_monitoring_grants_a_plain_topic_of_the_app_once_per_service() -> None:
     topic = sns.Topic(stack, "Plain", master_key=key)
     cluster = EmrCluster(stack, "Cluster", vpc=vpc)
     EmrClusterMonitoring(stack, "One", cluster=cluster, alarm_topic=topic)
-    EmrEksMonitoring(stack, "Eks", virtual_cluster_id="abcdefghijklmno1234567890", alarm_topic=topic)
+    virtual_cluster = EmrEksVirtualCluster.from_virtual_cluster_id(stack, "Vc", "abcdefghijklmno1234567890")
+    EmrEksMonitoring(stack, "Eks", virtual_cluster=virtual_cluster, alarm_topic=topic)
     template = Template.from_stack(stack)
     (policy,) = template.find_resources("AWS::SNS::TopicPolicy").values()
     statements = policy["Properties"]["PolicyDocument"]["Statement"]

@@ -15,9 +15,11 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Template
 
-from emr_constructs import AlarmTopic
+from emr_constructs import AlarmTopic, EmrEksVirtualCluster
 from emr_constructs.monitoring import EmrEksMonitoring
 from tests.conftest import new_stack
+
+VIRTUAL_CLUSTER_ID = "abcdefghijklmno1234567890"
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +28,7 @@ def template() -> dict[str, Any]:
     EmrEksMonitoring(
         stack,
         "Monitoring",
-        virtual_cluster_id="abcdefghijklmno1234567890",
+        virtual_cluster=EmrEksVirtualCluster.from_virtual_cluster_id(stack, "Vc", VIRTUAL_CLUSTER_ID),
         alarm_topic=AlarmTopic(stack, "Alarms").topic,
     )
     return Template.from_stack(stack).to_json()
@@ -56,3 +58,23 @@ def test_no_eventbridge_or_cloudwatch_right_lacks_a_source_condition(template: d
             services = json.dumps(statement.get("Principal", {}))
             if statement["Effect"] == "Allow" and ("events.amazonaws.com" in services or "cloudwatch." in services):
                 assert statement.get("Condition"), f"{logical_id}: {statement}"
+
+
+def test_the_deprecated_virtual_cluster_id_keyword_warns_and_builds_the_same_template(template: dict) -> None:
+    # Given the id instead of the construct (the keyword of earlier releases), Then a DeprecationWarning, and the
+    # same resources as with the construct.
+    stack, _ = new_stack()
+    with pytest.warns(DeprecationWarning, match="virtual_cluster="):
+        EmrEksMonitoring(
+            stack, "Monitoring", virtual_cluster_id=VIRTUAL_CLUSTER_ID, alarm_topic=AlarmTopic(stack, "Alarms").topic
+        )
+    assert Template.from_stack(stack).to_json() == template
+
+
+def test_monitoring_needs_one_virtual_cluster() -> None:
+    stack, _ = new_stack()
+    imported = EmrEksVirtualCluster.from_virtual_cluster_id(stack, "Vc", VIRTUAL_CLUSTER_ID)
+    with pytest.raises(ValueError, match=r"virtual_cluster: got None; is required"):
+        EmrEksMonitoring(stack, "None")
+    with pytest.raises(ValueError, match=r"virtual_cluster_id: got '\w+'; give virtual_cluster only"):
+        EmrEksMonitoring(stack, "Both", virtual_cluster=imported, virtual_cluster_id=VIRTUAL_CLUSTER_ID)
