@@ -48,7 +48,7 @@ def built() -> dict[str, Any]:
     EmrEksMonitoring(
         stack,
         "Monitoring",
-        virtual_cluster_id=virtual_cluster.virtual_cluster_id,
+        virtual_cluster=virtual_cluster,
         alarm_topic=sns.Topic(stack, "Topic"),
     )
     imported = EmrEksVirtualCluster.from_virtual_cluster_id(stack, "Imported", "abcdefghijklmno1234567890")
