@@ -109,9 +109,9 @@ _EXPORTS: dict[str, str] = {
     "ReleaseFloor": "emr_constructs.releases",
     "ReleaseLabel": "emr_constructs.releases",
     "EmrRuntime": "emr_constructs.runtime",
-    "ApplicationBase": "emr_constructs.serverless.application",
     "EmrServerlessApplication": "emr_constructs.serverless.application",
     "InteractiveConfiguration": "emr_constructs.serverless.application",
+    "ApplicationBase": "emr_constructs.serverless.base",
     "glue_catalog": "emr_constructs.serverless.runtime_configuration",
     "iceberg": "emr_constructs.serverless.runtime_configuration",
     "render_configurations": "emr_constructs.serverless.runtime_configuration",
@@ -230,9 +230,9 @@ if TYPE_CHECKING:
     from emr_constructs.releases import ReleaseFloor as ReleaseFloor
     from emr_constructs.releases import ReleaseLabel as ReleaseLabel
     from emr_constructs.runtime import EmrRuntime as EmrRuntime
-    from emr_constructs.serverless.application import ApplicationBase as ApplicationBase
     from emr_constructs.serverless.application import EmrServerlessApplication as EmrServerlessApplication
     from emr_constructs.serverless.application import InteractiveConfiguration as InteractiveConfiguration
+    from emr_constructs.serverless.base import ApplicationBase as ApplicationBase
     from emr_constructs.serverless.runtime_configuration import glue_catalog as glue_catalog
     from emr_constructs.serverless.runtime_configuration import iceberg as iceberg
     from emr_constructs.serverless.runtime_configuration import render_configurations as render_configurations

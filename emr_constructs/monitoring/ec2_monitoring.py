@@ -76,24 +76,64 @@ class EmrClusterMonitoring(Construct):
         not_breaching = cw.TreatMissingData.NOT_BREACHING
         self.alarms: dict[str, cw.Alarm] = {}
         specs: list[tuple[str, cw.Metric, float, int, cw.ComparisonOperator, cw.TreatMissingData, str]] = [
-            ("AppsFailed", m.apps_failed(), thresholds.failed_apps, 1, gte, not_breaching,
-             "YARN applications failed. Missing data (no apps ran) is not breaching."),
-            ("UnhealthyNodes", m.mr_unhealthy_nodes(), thresholds.unhealthy_nodes, 2, gte, not_breaching,
-             "Nodes are unhealthy. Missing data is not breaching."),
-            ("HdfsNearlyFull", m.hdfs_utilization(), thresholds.hdfs_utilization_percent, 2, gte, not_breaching,
-             "HDFS is nearly full. Missing data is not breaching."),
-            ("YarnMemoryStarved", m.yarn_memory_available_percentage(), thresholds.yarn_memory_available_percent, 3,
-             cw.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD, not_breaching,
-             "YARN has little free memory. Missing data is not breaching."),
-            ("IdleTooLong", m.is_idle(), 1, idle_periods, gte, not_breaching,
-             "The cluster has been idle too long. Missing data (terminated cluster) is not breaching."),
-        ]  # fmt: skip
+            (
+                "AppsFailed",
+                m.apps_failed(),
+                thresholds.failed_apps,
+                1,
+                gte,
+                not_breaching,
+                "YARN applications failed. Missing data (no apps ran) is not breaching.",
+            ),
+            (
+                "UnhealthyNodes",
+                m.mr_unhealthy_nodes(),
+                thresholds.unhealthy_nodes,
+                2,
+                gte,
+                not_breaching,
+                "Nodes are unhealthy. Missing data is not breaching.",
+            ),
+            (
+                "HdfsNearlyFull",
+                m.hdfs_utilization(),
+                thresholds.hdfs_utilization_percent,
+                2,
+                gte,
+                not_breaching,
+                "HDFS is nearly full. Missing data is not breaching.",
+            ),
+            (
+                "YarnMemoryStarved",
+                m.yarn_memory_available_percentage(),
+                thresholds.yarn_memory_available_percent,
+                3,
+                cw.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+                not_breaching,
+                "YARN has little free memory. Missing data is not breaching.",
+            ),
+            (
+                "IdleTooLong",
+                m.is_idle(),
+                1,
+                idle_periods,
+                gte,
+                not_breaching,
+                "The cluster has been idle too long. Missing data (terminated cluster) is not breaching.",
+            ),
+        ]
         if instance_groups:
             specs.append(
-                ("NoCoreNodes", m.core_nodes_running(), 1, 2, cw.ComparisonOperator.LESS_THAN_THRESHOLD,
-                 cw.TreatMissingData.BREACHING,
-                 "No core node is running. Reported for instance groups only; missing data is breaching.")
-            )  # fmt: skip
+                (
+                    "NoCoreNodes",
+                    m.core_nodes_running(),
+                    1,
+                    2,
+                    cw.ComparisonOperator.LESS_THAN_THRESHOLD,
+                    cw.TreatMissingData.BREACHING,
+                    "No core node is running. Reported for instance groups only; missing data is breaching.",
+                )
+            )
         for alarm_id, metric, threshold, periods, operator, missing, description in specs:
             alarm = metric.create_alarm(
                 self,
@@ -110,15 +150,23 @@ class EmrClusterMonitoring(Construct):
         self.dashboard = cw.Dashboard(self, "Dashboard", default_interval=Duration.hours(12))
         self.dashboard.add_widgets(
             cw.AlarmStatusWidget(title="Alarms", alarms=list(self.alarms.values()), width=24, height=3),
-            cw.GraphWidget(title="YARN applications", left=[m.apps_running(), m.apps_pending(), m.apps_failed()],
-                           width=12),
+            cw.GraphWidget(
+                title="YARN applications", left=[m.apps_running(), m.apps_pending(), m.apps_failed()], width=12
+            ),
             cw.GraphWidget(title="Idle", left=[m.is_idle()], width=12),
-            cw.GraphWidget(title="YARN memory available %", left=[m.yarn_memory_available_percentage()],
-                           right=[m.container_pending_ratio()], width=12),
+            cw.GraphWidget(
+                title="YARN memory available %",
+                left=[m.yarn_memory_available_percentage()],
+                right=[m.container_pending_ratio()],
+                width=12,
+            ),
             cw.GraphWidget(title="HDFS", left=[m.hdfs_utilization()], right=[m.capacity_remaining_gb()], width=12),
-            cw.GraphWidget(title="Nodes", left=[m.mr_active_nodes(), m.mr_unhealthy_nodes(),
-                                                m.core_nodes_running(), m.task_nodes_running()], width=24),
-        )  # fmt: skip
+            cw.GraphWidget(
+                title="Nodes",
+                left=[m.mr_active_nodes(), m.mr_unhealthy_nodes(), m.core_nodes_running(), m.task_nodes_running()],
+                width=24,
+            ),
+        )
 
     @property
     def dashboard_name(self) -> str:

@@ -21,8 +21,16 @@ from emr_constructs.monitoring.serverless_metrics import (
 from emr_constructs.releases import ReleaseLabel
 
 PERIOD = Duration.minutes(5)
-JOB_STATES = ("SubmittedJobs", "PendingJobs", "ScheduledJobs", "RunningJobs", "SuccessJobs", "FailedJobs",
-              "CancellingJobs", "CancelledJobs")  # fmt: skip
+JOB_STATES = (
+    "SubmittedJobs",
+    "PendingJobs",
+    "ScheduledJobs",
+    "RunningJobs",
+    "SuccessJobs",
+    "FailedJobs",
+    "CancellingJobs",
+    "CancelledJobs",
+)
 
 
 class _ServerlessApplication(Protocol):
@@ -36,7 +44,9 @@ class _ServerlessApplication(Protocol):
 
 @dataclass(frozen=True, kw_only=True)
 class ServerlessAlarmThresholds:
-    """:param failed_jobs: alarm when this many job runs fail in 5 minutes. Default: 1.
+    """Alarm thresholds of ``EmrServerlessMonitoring``.
+
+    :param failed_jobs: alarm when this many job runs fail in 5 minutes. Default: 1.
     :param capacity_percent: alarm when allocated vCPU or memory reaches this % of the maximum. Default: 80.
     :param idle_pre_initialized_for: alarm when pre-initialized workers stay idle this long. Default: 1 hour.
     """
@@ -100,37 +110,62 @@ class EmrServerlessMonitoring(Construct):
         gte = cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
         self.alarms: dict[str, cw.Alarm] = {
             "FailedJobs": at(m.job_metric("FailedJobs"), "Sum").create_alarm(
-                self, "FailedJobs", threshold=thresholds.failed_jobs, evaluation_periods=1, comparison_operator=gte,
+                self,
+                "FailedJobs",
+                threshold=thresholds.failed_jobs,
+                evaluation_periods=1,
+                comparison_operator=gte,
                 treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
-                alarm_description="Job runs failed. Missing data (no job ran) is not breaching."),
+                alarm_description="Job runs failed. Missing data (no job ran) is not breaching.",
+            ),
             "CapacityNearMaximum": cw.MathExpression(
-                expression="MAX([cpu, memory])", using_metrics={"cpu": pct["CPU"], "memory": pct["Memory"]},
-                label="Allocated capacity, % of maximum", period=PERIOD,
+                expression="MAX([cpu, memory])",
+                using_metrics={"cpu": pct["CPU"], "memory": pct["Memory"]},
+                label="Allocated capacity, % of maximum",
+                period=PERIOD,
             ).create_alarm(
-                self, "CapacityNearMaximum", threshold=thresholds.capacity_percent, evaluation_periods=2,
-                comparison_operator=gte, treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
+                self,
+                "CapacityNearMaximum",
+                threshold=thresholds.capacity_percent,
+                evaluation_periods=2,
+                comparison_operator=gte,
+                treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
                 alarm_description="Allocated vCPU or memory is close to the application's maximum capacity. "
-                "Missing data (stopped application) is not breaching."),
-        }  # fmt: skip
+                "Missing data (stopped application) is not breaching.",
+            ),
+        }
         for worker, metric in idle_pre.items():
             name = worker.split("_", 1)[-1]  # Spark_Driver -> IdlePreInitializedDriver
             self.alarms[f"IdlePreInitialized{name}"] = metric.create_alarm(
-                self, f"IdlePreInitialized{name}", threshold=1, evaluation_periods=idle_periods,
-                comparison_operator=gte, treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
+                self,
+                f"IdlePreInitialized{name}",
+                threshold=1,
+                evaluation_periods=idle_periods,
+                comparison_operator=gte,
+                treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
                 alarm_description=f"Pre-initialized {worker} workers have been idle too long (they cost money). "
-                "Missing data (no pre-initialized capacity) is not breaching.")  # fmt: skip
+                "Missing data (no pre-initialized capacity) is not breaching.",
+            )
         for alarm in self.alarms.values():
             notify(alarm, alarm_topic)
 
         def per_pool(metric_name: str, statistic: str = "Average") -> list[cw.IMetric]:
-            return [at(m.metric(metric_name, worker_type=w, capacity_allocation_type=c),
-                       statistic).with_(label=f"{metric_name} {w} {c.value}")
-                    for w in worker_types for c in CapacityAllocationType]  # fmt: skip
+            return [
+                at(m.metric(metric_name, worker_type=w, capacity_allocation_type=c), statistic).with_(
+                    label=f"{metric_name} {w} {c.value}"
+                )
+                for w in worker_types
+                for c in CapacityAllocationType
+            ]
 
         def capacity(resource: str) -> list[cw.IMetric]:
-            return [at(m.metric(f"{resource}Allocated", worker_type=w, capacity_allocation_type=c),
-                       "Average").with_(label=f"{w} {c.value}")
-                    for w in worker_types for c in CapacityAllocationType]  # fmt: skip
+            return [
+                at(m.metric(f"{resource}Allocated", worker_type=w, capacity_allocation_type=c), "Average").with_(
+                    label=f"{w} {c.value}"
+                )
+                for w in worker_types
+                for c in CapacityAllocationType
+            ]
 
         utilization = [
             cw.MathExpression(
@@ -146,20 +181,38 @@ class EmrServerlessMonitoring(Construct):
             cw.AlarmStatusWidget(title="Alarms", alarms=list(self.alarms.values()), width=24, height=3),
             cw.GraphWidget(title="vCPU by worker type and pool", left=capacity("CPU"), width=12, stacked=True),
             cw.GraphWidget(title="Memory by worker type and pool", left=capacity("Memory"), width=12, stacked=True),
-            cw.GraphWidget(title="Workers", left=[at(m.running_worker_count(), "Average"),
-                                                  at(m.idle_worker_count(), "Average"),
-                                                  at(m.pending_creation_worker_count(), "Maximum"),
-                                                  at(m.total_worker_count(), "Average")], width=12),
-            cw.GraphWidget(title="Workers pending creation by worker type and pool (lasting: capacity not obtained)",
-                           left=per_pool("PendingCreationWorkerCount", "Maximum"), width=12),
-            cw.GraphWidget(title="Total workers by worker type and pool", left=per_pool("TotalWorkerCount"),
-                           width=12, stacked=True),
-            cw.GraphWidget(title="Pre-initialized capacity utilization %", left=utilization, width=12,
-                           left_y_axis=cw.YAxisProps(min=0, max=100)),
-            cw.GraphWidget(title="Capacity against the maximum allowed (%)", left=list(pct.values()), width=12,
-                           left_y_axis=cw.YAxisProps(min=0, max=100)),
+            cw.GraphWidget(
+                title="Workers",
+                left=[
+                    at(m.running_worker_count(), "Average"),
+                    at(m.idle_worker_count(), "Average"),
+                    at(m.pending_creation_worker_count(), "Maximum"),
+                    at(m.total_worker_count(), "Average"),
+                ],
+                width=12,
+            ),
+            cw.GraphWidget(
+                title="Workers pending creation by worker type and pool (lasting: capacity not obtained)",
+                left=per_pool("PendingCreationWorkerCount", "Maximum"),
+                width=12,
+            ),
+            cw.GraphWidget(
+                title="Total workers by worker type and pool", left=per_pool("TotalWorkerCount"), width=12, stacked=True
+            ),
+            cw.GraphWidget(
+                title="Pre-initialized capacity utilization %",
+                left=utilization,
+                width=12,
+                left_y_axis=cw.YAxisProps(min=0, max=100),
+            ),
+            cw.GraphWidget(
+                title="Capacity against the maximum allowed (%)",
+                left=list(pct.values()),
+                width=12,
+                left_y_axis=cw.YAxisProps(min=0, max=100),
+            ),
             cw.GraphWidget(title="Job runs by state", left=[at(m.job_metric(s), "Sum") for s in JOB_STATES], width=12),
-        )  # fmt: skip
+        )
 
     @property
     def dashboard_name(self) -> str:

@@ -17,9 +17,9 @@ if not TYPE_CHECKING:
     __getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from emr_constructs.serverless.application import ApplicationBase as ApplicationBase
     from emr_constructs.serverless.application import EmrServerlessApplication as EmrServerlessApplication
     from emr_constructs.serverless.application import InteractiveConfiguration as InteractiveConfiguration
+    from emr_constructs.serverless.base import ApplicationBase as ApplicationBase
     from emr_constructs.serverless.runtime_configuration import glue_catalog as glue_catalog
     from emr_constructs.serverless.runtime_configuration import iceberg as iceberg
     from emr_constructs.serverless.runtime_configuration import render_configurations as render_configurations

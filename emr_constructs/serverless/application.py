@@ -7,24 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack, Tags
-from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import Duration, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_emrserverless as emrs
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from emr_constructs._internal.validation import check_pattern, check_range, fail, is_token
 from emr_constructs.cluster.applications import Configuration
-from emr_constructs.core.iam_actions import EMR_SERVERLESS_JOB_RUN_ACTIONS, EmrServerless, Iam
 from emr_constructs.core.releases import DEFAULT_SERVERLESS_RELEASE_LABEL
 from emr_constructs.core.tags import APPLICATION_TAG, COST_CENTER_TAG
-from emr_constructs.monitoring.serverless_metrics import ServerlessMetricFactory
 from emr_constructs.releases import SERVERLESS, SERVERLESS_ARM64, SERVERLESS_CUSTOM_IMAGES, ReleaseLabel
+
+# ApplicationBase moved to base.py; importing it from here keeps working (explicit re-export for mypy).
+from emr_constructs.serverless.base import ApplicationBase as ApplicationBase
+from emr_constructs.serverless.base import _ImportedApplication
 from emr_constructs.serverless.runtime_configuration import glue_catalog, iceberg, render_configurations
 from emr_constructs.serverless.workers import (
     ApplicationType,
@@ -39,7 +38,6 @@ DEFAULT_RELEASE_LABEL = DEFAULT_SERVERLESS_RELEASE_LABEL
 DEFAULT_IDLE_TIMEOUT = Duration.minutes(15)
 IDLE_TIMEOUT_MINUTES = (1, 10080)
 DEFAULT_LOG_PREFIX = "emr-serverless-logs/"
-JOB_RUN_ACTIONS = EMR_SERVERLESS_JOB_RUN_ACTIONS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,160 +46,6 @@ class InteractiveConfiguration:
 
     studio_enabled: bool = True
     livy_endpoint_enabled: bool = False
-
-
-class ApplicationBase(Construct):
-    """What an owned and an imported application share: identity, grants and metrics (the Serverless side of
-    ``emr_constructs.runtime.EmrRuntime``)."""
-
-    application_id: str
-    application_name: str | None
-    release_label: ReleaseLabel
-
-    @property
-    def application_arn(self) -> str:
-        return self._arn(self.application_id)
-
-    def _arn(self, resource_name: str) -> str:
-        return Stack.of(self).format_arn(
-            service="emr-serverless",
-            resource="/applications",
-            resource_name=resource_name,
-            arn_format=ArnFormat.SLASH_RESOURCE_NAME,
-        )
-
-    # ---- grants ----------------------------------------------------------------------------------------------------
-
-    def grant(self, grantee: iam.IGrantable, *actions: str) -> iam.Grant:
-        """``actions`` on this application and its job runs."""
-        return iam.Grant.add_to_principal(
-            grantee=grantee,
-            actions=list(actions),
-            resource_arns=[self.application_arn, f"{self.application_arn}/jobruns/*"],
-        )
-
-    def grant_start_job_run(self, grantee: iam.IGrantable, runtime_role: iam.IRole) -> iam.Grant:
-        """Start, follow, cancel and list job runs (and their dashboards) on this application, passing only
-        ``runtime_role`` and only to EMR Serverless."""
-        grant = self.grant(grantee, *JOB_RUN_ACTIONS)
-        iam.Grant.add_to_principal(
-            grantee=grantee, actions=[EmrServerless.GET_APPLICATION], resource_arns=[self.application_arn]
-        )
-        self._grant_pass(grantee, runtime_role)
-        return grant
-
-    def grant_submit_job_run(self, grantee: iam.IGrantable, runtime_role: iam.IRole) -> iam.Grant:
-        """StartJobRun only, passing only ``runtime_role`` and only to EMR Serverless."""
-        grant = self.grant(grantee, EmrServerless.START_JOB_RUN)
-        self._grant_pass(grantee, runtime_role)
-        return grant
-
-    def grant_describe_job_runs(self, grantee: iam.IGrantable) -> iam.Grant:
-        """GetJobRun on this application's job runs."""
-        return self.grant(grantee, EmrServerless.GET_JOB_RUN)
-
-    def grant_read_job_runs(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Get and list job runs and their dashboards, and get the application."""
-        grant = self.grant(
-            grantee, EmrServerless.GET_JOB_RUN, EmrServerless.LIST_JOB_RUNS, EmrServerless.GET_DASHBOARD_FOR_JOB_RUN
-        )
-        iam.Grant.add_to_principal(
-            grantee=grantee, actions=[EmrServerless.GET_APPLICATION], resource_arns=[self.application_arn]
-        )
-        return grant
-
-    def grant_cancel_job_runs(self, grantee: iam.IGrantable) -> iam.Grant:
-        """CancelJobRun on this application's job runs."""
-        return self.grant(grantee, EmrServerless.CANCEL_JOB_RUN)
-
-    @staticmethod
-    def _grant_pass(grantee: iam.IGrantable, runtime_role: iam.IRole) -> None:
-        grantee.grant_principal.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=[Iam.PASS_ROLE],
-                resources=[runtime_role.role_arn],
-                conditions={"StringLike": {Iam.PASSED_TO_SERVICE: "emr-serverless.amazonaws.com"}},
-            )
-        )
-
-    # ---- metrics ---------------------------------------------------------------------------------------------------
-
-    @property
-    def _metrics(self) -> ServerlessMetricFactory:
-        return ServerlessMetricFactory(self.application_id, self.application_name, self.release_label)
-
-    def metric(self, metric_name: str, **props: Any) -> cw.Metric:
-        """Any ``AWS/EMRServerless`` metric, with the dimensions this application's release publishes (``props``:
-        worker_type with capacity_allocation_type, statistic, period, label). Default: Average over 1 minute."""
-        return self._metrics.metric(metric_name, **props)
-
-    def _job_metric(self, metric_name: str, props: dict[str, Any]) -> cw.Metric:
-        return self._metrics.job_metric(metric_name, **props)
-
-    def metric_failed_jobs(self, **props: Any) -> cw.Metric:
-        """FailedJobs (Sum over 1 minute)."""
-        return self._job_metric("FailedJobs", props)
-
-    def metric_succeeded_jobs(self, **props: Any) -> cw.Metric:
-        """SuccessJobs (Sum over 1 minute)."""
-        return self._job_metric("SuccessJobs", props)
-
-    def metric_running_jobs(self, **props: Any) -> cw.Metric:
-        """RunningJobs (Sum over 1 minute)."""
-        return self._job_metric("RunningJobs", props)
-
-    def metric_cpu_allocated(self, **props: Any) -> cw.Metric:
-        return self.metric("CPUAllocated", **props)
-
-    def metric_memory_allocated(self, **props: Any) -> cw.Metric:
-        return self.metric("MemoryAllocated", **props)
-
-    def metric_storage_allocated(self, **props: Any) -> cw.Metric:
-        return self.metric("StorageAllocated", **props)
-
-    def metric_running_worker_count(self, **props: Any) -> cw.Metric:
-        return self.metric("RunningWorkerCount", **props)
-
-    def metric_idle_worker_count(self, **props: Any) -> cw.Metric:
-        return self.metric("IdleWorkerCount", **props)
-
-    def metric_max_cpu_allowed(self, **props: Any) -> cw.Metric:
-        return self.metric("MaxCPUAllowed", **{"statistic": "Maximum", **props})
-
-    def metric_max_memory_allowed(self, **props: Any) -> cw.Metric:
-        return self.metric("MaxMemoryAllowed", **{"statistic": "Maximum", **props})
-
-    def metric_max_storage_allowed(self, **props: Any) -> cw.Metric:
-        return self.metric("MaxStorageAllowed", **{"statistic": "Maximum", **props})
-
-    def metric_submitted_jobs(self, **props: Any) -> cw.Metric:
-        return self._job_metric("SubmittedJobs", props)
-
-    def metric_pending_jobs(self, **props: Any) -> cw.Metric:
-        return self._job_metric("PendingJobs", props)
-
-    def metric_scheduled_jobs(self, **props: Any) -> cw.Metric:
-        return self._job_metric("ScheduledJobs", props)
-
-    def metric_success_jobs(self, **props: Any) -> cw.Metric:
-        """SuccessJobs under its CloudWatch name; the same metric as ``metric_succeeded_jobs``."""
-        return self.metric_succeeded_jobs(**props)
-
-    def metric_cancelling_jobs(self, **props: Any) -> cw.Metric:
-        return self._job_metric("CancellingJobs", props)
-
-    def metric_cancelled_jobs(self, **props: Any) -> cw.Metric:
-        return self._job_metric("CancelledJobs", props)
-
-
-class _ImportedApplication(ApplicationBase):
-    def __init__(
-        self, scope: Construct, construct_id: str, application_id: str, name: str | None, release: ReleaseLabel
-    ) -> None:
-        super().__init__(scope, construct_id)
-        self.application_id = application_id
-        self.application_name = name
-        self.release_label = release
 
 
 class EmrServerlessApplication(ApplicationBase):
@@ -274,8 +118,10 @@ class EmrServerlessApplication(ApplicationBase):
         idle_minutes = idle_timeout.to_minutes() if auto_stop else None
         check_range("idle_timeout (minutes)", idle_minutes, *IDLE_TIMEOUT_MINUTES)
         images = self._validate_images(release_label, application_type, image_uri, worker_image_uris or {})
-        spark_only = {"iceberg_enabled": iceberg_enabled, "interactive.livy_endpoint_enabled": bool(
-            interactive and interactive.livy_endpoint_enabled)}  # fmt: skip
+        spark_only = {
+            "iceberg_enabled": iceberg_enabled,
+            "interactive.livy_endpoint_enabled": bool(interactive and interactive.livy_endpoint_enabled),
+        }
         for prop, used in spark_only.items():
             if used and application_type is ApplicationType.HIVE:
                 raise fail(prop, True, "is a Spark option; application_type is HIVE")
@@ -295,9 +141,10 @@ class EmrServerlessApplication(ApplicationBase):
         network = None
         if vpc is not None:
             selection = vpc_subnets or ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
-            self.security_groups = list(security_groups or [
-                ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc, description="EMR Serverless workers")
-            ])  # fmt: skip
+            self.security_groups = list(
+                security_groups
+                or [ec2.SecurityGroup(self, "SecurityGroup", vpc=vpc, description="EMR Serverless workers")]
+            )
             network = emrs.CfnApplication.NetworkConfigurationProperty(
                 subnet_ids=vpc.select_subnets(**selection._values).subnet_ids,
                 security_group_ids=[sg.security_group_id for sg in self.security_groups],
