@@ -99,8 +99,6 @@ def test_every_exported_class_and_function_has_a_docstring(name: str) -> None:
         assert _has_own_docstring(obj), f"emr_constructs.{name} ({obj.__module__}) has no docstring"
 
 
-# Active once README.md has its "## API reference" section (issue 10); then drop this skipif.
-@pytest.mark.skipif("## API reference" not in README, reason="README.md has no API reference section yet")
 @pytest.mark.parametrize(("module", "name", "obj"), DEFINED, ids=[f"{m}.{n}" for m, n, _ in DEFINED])
 def test_every_public_definition_is_named_in_the_readme(module: str, name: str, obj: Any) -> None:
     assert re.search(rf"\b{re.escape(name)}\b", README), f"{module}.{name} is not named in README.md"
