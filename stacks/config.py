@@ -11,6 +11,7 @@ keys and values written in ``cdk.json`` stay plain JSON (``"release_label": "emr
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Generic, Literal, TypeVar
@@ -23,6 +24,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    Strict,
     TypeAdapter,
     ValidationError,
     ValidationInfo,
@@ -33,6 +35,7 @@ from pydantic import (
 from emr_constructs._internal.validation import check_s3_uri, fail
 from emr_constructs.cluster.applications import KNOWN_APPLICATIONS
 from emr_constructs.cluster.capacity import ClusterCapacity
+from emr_constructs.cluster.scaling import MAX_CAPACITY_UNITS
 from emr_constructs.eks.namespace import check_quantity
 from emr_constructs.eks.scheduling import CapacityProvider
 from emr_constructs.iam.runtime_role import validate_namespace
@@ -139,7 +142,7 @@ _CAPACITY_PROVIDER = _Choice(
 )
 CapacityProviderField = Annotated[CapacityProvider, _CAPACITY_PROVIDER.validator, _CAPACITY_PROVIDER.serializer]
 """``"node_groups"`` (EKS managed node groups) or ``"karpenter"``: what starts the EKS nodes."""
-_RETENTION_DAYS = TypeAdapter(int)
+_RETENTION_DAYS = TypeAdapter(Annotated[int, Strict()])
 
 
 def _retention(value: object) -> logs.RetentionDays:
@@ -163,6 +166,55 @@ RetentionDaysField = Annotated[
 """A number of days that CloudWatch Logs accepts as a retention period, parsed into ``logs.RetentionDays``."""
 
 
+class KeyValueError(ValueError):
+    """A bad value found by a check across keys; ``key`` is the key, below the model that raised it, whose value is
+    wrong, so the error names the full key path (``environments.prod.ec2.managed_scaling.maximum_units``)."""
+
+    def __init__(self, key: str, value: object, allowed: str) -> None:
+        super().__init__(f"got {value!r}; {allowed}")
+        self.key = key
+        self.value = value
+
+
+def _text(value: str) -> str:
+    """Printable ASCII without leading or trailing whitespace: no look-alike Unicode digits, no stray spaces."""
+    if not value.isascii() or not value.isprintable():
+        raise ValueError("must be printable ASCII (no Unicode look-alikes such as non-ASCII digits, no control chars)")
+    if value != value.strip():
+        raise ValueError("must not start or end with whitespace")
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+Int = Annotated[int, Strict()]
+"""A JSON integer: ``true``, ``1.0`` and ``"5"`` are rejected (pydantic's lax mode would take them)."""
+Bool = Annotated[bool, Strict()]
+"""A JSON boolean: ``1``, ``"true"`` and ``"yes"`` are rejected."""
+Text = Annotated[str, Strict(), AfterValidator(_text)]
+"""A JSON string of printable ASCII, trimmed and not empty."""
+EMAIL = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
+PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+"""RFC 1918 ranges: the VPC CIDR must lie in one of them."""
+VPC_PREFIX_RANGE = (16, 28)
+"""The netmask lengths that Amazon VPC allows for an IPv4 CIDR block.
+See: https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html"""
+PRIVATE_SUBNET_MASK = 20
+PUBLIC_SUBNET_MASK = 24
+"""The subnet sizes of ``stacks/network_stack.py``: one /24 public subnet per AZ (with a NAT gateway), then one /20
+private subnet per AZ."""
+
+
+def subnet_space_needed(azs: int, nat_gateways: int) -> int:
+    """Addresses the network stack's subnets take, allocated in order and each aligned to its size (as CDK does)."""
+    masks = ([PUBLIC_SUBNET_MASK] * azs if nat_gateways else []) + [PRIVATE_SUBNET_MASK] * azs
+    end = 0
+    for mask in masks:
+        size = 2 ** (32 - mask)
+        end = -(-end // size) * size + size
+    return end
+
+
 class ConfigError(ValueError):
     """The configuration in ``cdk.json`` context is wrong; the message names every bad key path."""
 
@@ -174,43 +226,92 @@ class _Model(BaseModel):
 class NetworkConfig(_Model):
     """VPC of the platform. ``nat_gateways: 0`` makes the private subnets isolated (VPC endpoints only)."""
 
-    cidr: str = "10.0.0.0/16"
-    max_azs: int = Field(default=2, ge=1, le=6)
-    availability_zones: tuple[str, ...] | None = None
+    cidr: Text = "10.0.0.0/16"
+    """A private (RFC 1918) IPv4 network, /16 to /28, with room for the subnets (a /24 public subnet per AZ with a
+    NAT gateway, a /20 private subnet per AZ)."""
+    max_azs: Int = Field(default=2, ge=1, le=6)
+    availability_zones: tuple[Annotated[Text, Field(pattern=r"^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$")], ...] | None = Field(
+        default=None, min_length=1, max_length=6
+    )
     """Required with an explicit account/region: listing them avoids an AZ context lookup at synth time."""
-    nat_gateways: int = Field(default=1, ge=0, le=1)
-    interface_endpoints: tuple[str, ...] = DEFAULT_INTERFACE_ENDPOINTS
+    nat_gateways: Int = Field(default=1, ge=0, le=1)
+    interface_endpoints: tuple[Annotated[Text, Field(pattern=r"^[a-z0-9]+([.-][a-z0-9]+)*$")], ...] = (
+        DEFAULT_INTERFACE_ENDPOINTS
+    )
     flow_log_retention_days: RetentionDaysField = logs.RetentionDays.ONE_YEAR
+
+    @field_validator("cidr")
+    @classmethod
+    def _cidr(cls, value: str) -> str:
+        try:
+            network = ipaddress.ip_network(value, strict=True)
+        except ValueError as err:
+            raise ValueError(f"got {value!r}; must be an IPv4 network such as 10.0.0.0/16 ({err})") from None
+        if not isinstance(network, ipaddress.IPv4Network) or not any(network.subnet_of(r) for r in PRIVATE_RANGES):
+            raise ValueError(f"got {value!r}; must lie in a private range: {', '.join(map(str, PRIVATE_RANGES))}")
+        low, high = VPC_PREFIX_RANGE
+        if not low <= network.prefixlen <= high:
+            raise ValueError(f"got {value!r}; the prefix length must be /{low} to /{high} (Amazon VPC)")
+        return value
+
+    @model_validator(mode="after")
+    def _room_for_subnets(self) -> NetworkConfig:
+        azs = len(self.availability_zones) if self.availability_zones else self.max_azs
+        needed = subnet_space_needed(azs, self.nat_gateways)
+        network = ipaddress.ip_network(self.cidr)
+        if needed > network.num_addresses:
+            raise KeyValueError(
+                "cidr",
+                self.cidr,
+                f"{azs} AZs need {needed} addresses (a /{PRIVATE_SUBNET_MASK} private subnet per AZ"
+                + (f", a /{PUBLIC_SUBNET_MASK} public one per AZ" if self.nat_gateways else "")
+                + f"), the network has {network.num_addresses}; use a larger network such as a /16",
+            )
+        if self.availability_zones and len(set(self.availability_zones)) != len(self.availability_zones):
+            raise KeyValueError("availability_zones", list(self.availability_zones), "must not repeat an AZ")
+        return self
 
 
 class ManagedScalingConfig(_Model):
-    minimum_units: int = Field(default=2, ge=1)
-    maximum_units: int = Field(default=10, ge=1)
-    maximum_on_demand_units: int | None = Field(default=2, ge=1)
-    maximum_core_units: int | None = Field(default=2, ge=1)
+    minimum_units: Int = Field(default=2, ge=1, le=MAX_CAPACITY_UNITS)
+    maximum_units: Int = Field(default=10, ge=1, le=MAX_CAPACITY_UNITS)
+    maximum_on_demand_units: Int | None = Field(default=2, ge=1, le=MAX_CAPACITY_UNITS)
+    maximum_core_units: Int | None = Field(default=2, ge=1, le=MAX_CAPACITY_UNITS)
+
+    @model_validator(mode="after")
+    def _limits_within_maximum(self) -> ManagedScalingConfig:
+        if self.maximum_units < self.minimum_units:
+            raise KeyValueError(
+                "maximum_units", self.maximum_units, f"must be at least minimum_units ({self.minimum_units})"
+            )
+        for key in ("maximum_on_demand_units", "maximum_core_units"):
+            value = getattr(self, key)
+            if value is not None and value > self.maximum_units:
+                raise KeyValueError(key, value, f"must not exceed maximum_units ({self.maximum_units})")
+        return self
 
 
 class Ec2Config(_Model):
     """The EMR on EC2 reference cluster."""
 
-    enabled: bool = True
+    enabled: Bool = True
     release_label: Ec2ReleaseLabelField = DEFAULT_EC2_RELEASE_LABEL
     capacity: ClusterCapacityField = ClusterCapacity.instance_fleets()
-    applications: tuple[str, ...] = ("Spark", "Hadoop", "Livy")
-    idle_timeout_minutes: int = Field(default=60, ge=1, le=10080)
-    cluster_generation: int = Field(default=0, ge=0)
+    applications: tuple[Annotated[str, Strict()], ...] = ("Spark", "Hadoop", "Livy")
+    idle_timeout_minutes: Int = Field(default=60, ge=1, le=10080)
+    cluster_generation: Int = Field(default=0, ge=0, le=9999)
     """Increase to replace the cluster on the next ``cdk deploy`` (e.g. after EMR terminated it for being idle):
     a generation above 0 is appended to the cluster name, which CloudFormation can only change by replacement."""
     managed_scaling: ManagedScalingConfig = ManagedScalingConfig()
-    glue_data_catalog: bool = True
-    iceberg: bool = True
-    tls_certificate_key: str = "tls/emr-certificates.zip"
+    glue_data_catalog: Bool = True
+    iceberg: Bool = True
+    tls_certificate_key: Annotated[str, Strict()] = "tls/emr-certificates.zip"
     """Where the stack writes a self-signed certificate zip in the data bucket, outside the job data prefixes."""
-    tls_certificate_validity_days: int = Field(default=730, ge=1, le=3650)
+    tls_certificate_validity_days: Int = Field(default=730, ge=1, le=3650)
     """Validity of the generated self-signed certificate."""
-    tls_certificate_s3_uri: str | None = None
+    tls_certificate_s3_uri: Text | None = None
     """An existing ``s3://bucket/key.zip`` of PEM certificates (e.g. issued by your CA); nothing is generated then."""
-    alarm_email: str | None = None
+    alarm_email: Annotated[Text, Field(pattern=EMAIL)] | None = None
 
     @field_validator("tls_certificate_key")
     @classmethod
@@ -240,26 +341,40 @@ class Ec2Config(_Model):
         unknown = sorted(set(value) - KNOWN_APPLICATIONS)
         if unknown:
             raise ValueError(f"unknown {unknown}; allowed: {', '.join(sorted(KNOWN_APPLICATIONS))}")
+        if len(set(value)) != len(value):
+            raise ValueError(f"got {list(value)!r}; must not repeat an application")
         return value
+
+    @model_validator(mode="after")
+    def _core_units_within_scaling(self) -> Ec2Config:
+        limit, core = self.managed_scaling.maximum_core_units, self.capacity.core_units
+        if limit is not None and limit < core:
+            raise KeyValueError(
+                "managed_scaling.maximum_core_units",
+                limit,
+                f"must be at least the initial core capacity of capacity {self.capacity.kind!r} ({core})",
+            )
+        return self
 
 
 class ServerlessConfig(_Model):
     """The EMR Serverless reference application."""
 
-    enabled: bool = True
+    enabled: Bool = True
     release_label: ReleaseLabelField = DEFAULT_SERVERLESS_RELEASE_LABEL
-    architecture: Architecture = Architecture.ARM64
-    max_vcpu: int = Field(default=32, ge=1)
-    max_memory_gb: int = Field(default=128, ge=1)
-    max_disk_gb: int = Field(default=1000, ge=20)
-    idle_timeout_minutes: int = Field(default=15, ge=1, le=10080)
-    glue_database: str = Field(default="emr_platform", pattern=r"^[a-z0-9_]{1,255}$")
-    iceberg: bool = True
+    architecture: Annotated[Architecture, Strict(False)] = Architecture.ARM64
+    """Written as its value, ``"ARM64"`` or ``"X86_64"``."""
+    max_vcpu: Int = Field(default=32, ge=1, le=1_000_000)
+    max_memory_gb: Int = Field(default=128, ge=1, le=10_000_000)
+    max_disk_gb: Int = Field(default=1000, ge=20, le=100_000_000)
+    idle_timeout_minutes: Int = Field(default=15, ge=1, le=10080)
+    glue_database: Annotated[str, Strict()] = Field(default="emr_platform", pattern=r"^[a-z0-9_]{1,255}$")
+    iceberg: Bool = True
     log_retention_days: RetentionDaysField = logs.RetentionDays.ONE_YEAR
-    capacity_alarm_percent: int = Field(default=80, ge=1, le=100)
-    alarm_email: str | None = None
-    pipeline_schedule: str = Field(default="cron(0 3 * * ? *)", pattern=r"^(cron|rate|at)\(.+\)$")
-    pipeline_schedule_enabled: bool = False
+    capacity_alarm_percent: Int = Field(default=80, ge=1, le=100)
+    alarm_email: Annotated[Text, Field(pattern=EMAIL)] | None = None
+    pipeline_schedule: Text = Field(default="cron(0 3 * * ? *)", pattern=r"^(cron|rate|at)\(.+\)$")
+    pipeline_schedule_enabled: Bool = False
     """Off by default: the pipeline runs scripts/wordcount.py, which the data bucket lacks until you upload it."""
 
 
@@ -267,28 +382,31 @@ class EksConfig(_Model):
     """The EMR on EKS reference virtual cluster. By default it imports an existing EKS cluster: the placeholder
     attributes synthesize offline; set the real ones before deploying, or ``create_cluster: true``."""
 
-    enabled: bool = True
-    create_cluster: bool = False
+    enabled: Bool = True
+    create_cluster: Bool = False
     capacity_provider: CapacityProviderField = CapacityProvider.MANAGED_NODE_GROUPS
-    cluster_name: str = Field(default="emr-platform", pattern=r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
+    cluster_name: Annotated[str, Strict()] = Field(default="emr-platform", pattern=r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
     # Placeholders of an existing cluster's attributes (literal data, not ARNs this code builds): they let the
     # default environment synthesize offline; a real environment sets its own values in cdk.json.
-    oidc_provider_arn: str = Field(
+    oidc_provider_arn: Text = Field(
         default="arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B716D3041E",
-        pattern=r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/.+$",
+        pattern=r"^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/.+$",
     )
-    kubectl_role_arn: str = Field(
-        default="arn:aws:iam::111111111111:role/emr-platform-kubectl", pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$"
+    kubectl_role_arn: Text = Field(
+        default="arn:aws:iam::111111111111:role/emr-platform-kubectl",
+        pattern=r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$",
     )
-    cluster_security_group_id: str = Field(default="sg-0123456789abcdef0", pattern=r"^sg-[0-9a-f]{8,17}$")
-    namespace: str = "emr-jobs"
+    cluster_security_group_id: Annotated[str, Strict()] = Field(
+        default="sg-0123456789abcdef0", pattern=r"^sg-[0-9a-f]{8,17}$"
+    )
+    namespace: Annotated[str, Strict()] = "emr-jobs"
     release_label: EksReleaseLabelField = DEFAULT_EKS_RELEASE_LABEL
     execution_role_trust: Literal["irsa", "pod_identity"] = "irsa"
-    quota_cpu: str = "64"
-    quota_memory: str = "256Gi"
-    quota_pods: int = Field(default=200, ge=1)
+    quota_cpu: Text = "64"
+    quota_memory: Text = "256Gi"
+    quota_pods: Int = Field(default=200, ge=1, le=1_000_000)
     log_retention_days: RetentionDaysField = logs.RetentionDays.ONE_YEAR
-    alarm_email: str | None = None
+    alarm_email: Annotated[Text, Field(pattern=EMAIL)] | None = None
 
     @field_validator("namespace")
     @classmethod
@@ -306,10 +424,10 @@ class EksConfig(_Model):
 class EnvironmentConfig(_Model):
     """One deployment environment. Without ``account``/``region`` the stacks are environment-agnostic."""
 
-    account: str | None = Field(default=None, pattern=r"^\d{12}$")
-    region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
-    application_tag: str = "emr-platform"
-    cost_center: str = "data-platform"
+    account: Annotated[str, Strict()] | None = Field(default=None, pattern=r"^[0-9]{12}$")
+    region: Annotated[str, Strict()] | None = Field(default=None, pattern=r"^[a-z]{2}(-[a-z]+)+-[0-9]$")
+    application_tag: Annotated[Text, Field(max_length=256)] = "emr-platform"
+    cost_center: Annotated[Text, Field(max_length=256)] = "data-platform"
     removal_policy: Literal["retain", "destroy"] = "retain"
     network: NetworkConfig = NetworkConfig()
     ec2: Ec2Config = Ec2Config()
@@ -352,6 +470,11 @@ class EnvironmentConfig(_Model):
             raise ValueError(
                 "network.availability_zones is required when account/region are set (no context lookup at synth)"
             )
+        zones = self.network.availability_zones or ()
+        if self.region is not None and any(zone[:-1] != self.region for zone in zones):
+            raise KeyValueError(
+                "network.availability_zones", list(zones), f"every AZ must be in region {self.region!r}"
+            )
         return self
 
 
@@ -361,14 +484,25 @@ def load_config(context: Mapping[str, Any]) -> tuple[str, EnvironmentConfig]:
     if not isinstance(environments, Mapping):
         raise ConfigError(f"environments: got {type(environments).__name__}; must be an object of environments")
     name = context.get("env") or DEFAULT_ENVIRONMENT
+    if not isinstance(name, str):
+        raise ConfigError(f"env: got {name!r}; must be the name of an environment")
     if name not in environments:
         raise ConfigError(f"env: got {name!r}; defined environments: {', '.join(sorted(environments)) or 'none'}")
     raw = environments[name]
+    if raw is not None and not isinstance(raw, Mapping):
+        raise ConfigError(f"environments.{name}: got {type(raw).__name__}; must be an object")
     try:
         return name, EnvironmentConfig.model_validate(raw or {})
     except ValidationError as err:
-        lines = []
-        for e in err.errors():
-            path = ".".join(str(p) for p in ("environments", name, *e["loc"]))
-            lines.append(f"{path}: {e['msg']} (got {e.get('input')!r})")
-        raise ConfigError("invalid configuration in cdk.json context:\n  " + "\n  ".join(lines)) from None
+        raise ConfigError(
+            "invalid configuration in cdk.json context: " + "; ".join(_describe(name, e) for e in err.errors())
+        ) from None
+
+
+def _describe(name: str, error: Any) -> str:
+    """``environments.<name>.<key path>: <what is wrong> (got <value>)`` for one pydantic error."""
+    loc = ["environments", name, *map(str, error["loc"])]
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, KeyValueError):
+        return f"{'.'.join([*loc, cause.key])}: {cause}"
+    return f"{'.'.join(loc)}: {error['msg']} (got {error.get('input')!r})"
