@@ -1,6 +1,7 @@
 # Two entry points for a fresh machine: `make synth` and `make test`.
 SHELL := /bin/bash
 VENV ?= .venv
+VENV_CHECKOV ?= .venv-checkov
 PY := $(VENV)/bin/python
 CDK := node_modules/.bin/cdk
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
@@ -15,11 +16,18 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# checkov (tests/compliance/test_checkov.py) pins an old `packaging` that clashes with pytest: its own venv.
+$(VENV_CHECKOV)/.installed: requirements-checkov.txt
+	python3 -m venv $(VENV_CHECKOV)
+	$(VENV_CHECKOV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_CHECKOV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed $(VENV_CHECKOV)/.installed
 
 ## Synthesize every reference stack offline (default environment) with the cdk-nag packs; fails on any finding.
 synth: install
@@ -47,4 +55,4 @@ bench: install
 	$(PY) benchmarks/synth.py
 
 clean:
-	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache dist
