@@ -31,6 +31,26 @@ FINDINGS: list[FindingException] = [
             "ListAllMyBuckets...). Those match no ARN in the statement, so they grant nothing: not an over-grant."
         ),
     ),
+    FindingException(
+        issue="RESOURCE_MISMATCH",
+        where="eks-karpenter/*/EksKarpenterControllerPolicy*",
+        detail='"action": "ec2:RunInstances"',
+        reason=(
+            "Karpenter's reference controller policy (chart 1.6.3) splits ec2:RunInstances/ec2:CreateFleet into one "
+            "statement per group of resource types (subnets/security groups/images; launch templates tagged for this "
+            "cluster; instances/volumes/interfaces created with this cluster's tags). parliament judges each statement "
+            "alone and wants every resource type in it; the union of the statements covers them, each narrower."
+        ),
+    ),
+    FindingException(
+        issue="RESOURCE_MISMATCH",
+        where="eks-karpenter/*/EksKarpenterControllerPolicy*",
+        detail='"action": "ssm:GetParameter"',
+        reason=(
+            "Karpenter reads the EKS-optimized AMI ids from AWS public parameters, whose ARN has no account "
+            "(arn:aws:ssm:<region>::parameter/aws/service/*); parliament's ARN pattern wants a non-empty account."
+        ),
+    ),
 ]
 
 RESOURCE_STAR: dict[str, str] = {
@@ -53,4 +73,21 @@ RESOURCE_STAR: dict[str, str] = {
     "xray:PutTelemetryRecords": "Step Functions X-Ray tracing of the pipeline: X-Ray has no resource-level ARNs.",
     "xray:GetSamplingRules": "Step Functions X-Ray tracing of the pipeline: X-Ray has no resource-level ARNs.",
     "xray:GetSamplingTargets": "Step Functions X-Ray tracing of the pipeline: X-Ray has no resource-level ARNs.",
+    **{
+        f"ec2:{action}": "Karpenter discovers instance types, offerings, prices, images, subnets, security groups, "
+        "launch templates, capacity reservations and its instances: EC2 Describe* APIs have no resource-level "
+        "permissions."
+        for action in (
+            "DescribeCapacityReservations",
+            "DescribeImages",
+            "DescribeInstanceTypeOfferings",
+            "DescribeInstanceTypes",
+            "DescribeInstances",
+            "DescribeLaunchTemplates",
+            "DescribeSecurityGroups",
+            "DescribeSpotPriceHistory",
+            "DescribeSubnets",
+        )
+    },
+    "pricing:GetProducts": "Karpenter reads On-Demand prices; the Price List API has no resource-level permissions.",
 }

@@ -32,7 +32,7 @@ from tests.reference_app import synth_reference_app
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
-AUDITED_VARIANTS = ["default", "prod", "eks-created-cluster"]
+AUDITED_VARIANTS = ["default", "prod", "eks-created-cluster", "eks-karpenter"]
 SEVERE = {"MEDIUM", "HIGH", "CRITICAL"}
 
 
@@ -95,6 +95,8 @@ _GETATT: dict[tuple[str, str], Any] = {
     ("AWS::EC2::SecurityGroup", "GroupId"): lambda lid, ref: ref,
     ("AWS::EC2::VPC", "CidrBlock"): lambda lid, ref: "10.0.0.0/16",
     ("AWS::EC2::VPC", "DefaultSecurityGroup"): lambda lid, ref: "sg-0fedcba9876543210",
+    ("AWS::Events::Rule", "Arn"): lambda lid, ref: _arn("events", f"rule/{_name(lid)}"),
+    ("AWS::SQS::Queue", "QueueName"): lambda lid, ref: _name(lid),
     ("AWS::EMR::Cluster", "MasterPublicDNS"): lambda lid, ref: "ip-10-0-0-1.ec2.internal",
 }
 
@@ -227,7 +229,7 @@ def policies(variant: str, templates: Templates) -> Iterator[Policy]:
                 documents += [
                     (f"{lid}/{p['PolicyName']}", "identity", p["PolicyDocument"]) for p in props.get("Policies", [])
                 ]
-            elif rtype in ("AWS::S3::BucketPolicy", "AWS::SNS::TopicPolicy"):
+            elif rtype in ("AWS::S3::BucketPolicy", "AWS::SNS::TopicPolicy", "AWS::SQS::QueuePolicy"):
                 documents.append((lid, "resource", props["PolicyDocument"]))
             for name, kind, document in documents:
                 yield Policy(variant, stack, name, kind, templates.resolve(stack, document))
