@@ -8,7 +8,9 @@ from typing import ClassVar
 
 from aws_cdk import aws_emr as emr
 
+from emr_constructs._internal.types import check_sequence_of, check_text
 from emr_constructs._internal.validation import fail, is_token
+from emr_constructs.core.validation import check_mapping_of
 
 KNOWN_APPLICATIONS = frozenset(
     {
@@ -125,6 +127,11 @@ class Configuration:
     properties: Mapping[str, str] = field(default_factory=dict)
     configurations: Sequence[Configuration] = ()
 
+    def __post_init__(self) -> None:
+        check_text("classification", self.classification, optional=False)
+        check_mapping_of("properties", self.properties, str, str)
+        check_sequence_of("configurations", self.configurations, Configuration)
+
     def _render(self) -> emr.CfnCluster.ConfigurationProperty:
         return emr.CfnCluster.ConfigurationProperty(
             classification=self.classification,
@@ -151,13 +158,24 @@ def iceberg_configurations() -> list[Configuration]:
 
 
 def merge_configurations(configurations: Sequence[Configuration]) -> list[Configuration]:
-    """Merge same-classification entries (later properties win), keeping first-seen order."""
+    """Merge same-classification entries, keeping first-seen order.
+
+    The same property given twice with the same value is fine; with different values it is a conflict (raised, not
+    silently last-wins).
+    """
     merged: dict[str, Configuration] = {}
     for conf in configurations:
         previous = merged.get(conf.classification)
         if previous is None:
             merged[conf.classification] = conf
         else:
+            for key, value in conf.properties.items():
+                if key in previous.properties and previous.properties[key] != value:
+                    raise fail(
+                        f"configurations[{conf.classification!r}][{key!r}]",
+                        value,
+                        f"conflicts with {previous.properties[key]!r} given for the same classification and key",
+                    )
             merged[conf.classification] = Configuration(
                 conf.classification,
                 {**previous.properties, **conf.properties},

@@ -16,6 +16,15 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
+from emr_constructs._internal.types import (
+    check_glue_databases,
+    check_int,
+    check_s3_prefix,
+    check_s3_prefixes,
+    check_sequence_of,
+    check_text,
+    check_type,
+)
 from emr_constructs._internal.validation import check_range, fail
 from emr_constructs.cluster.applications import (
     Application,
@@ -123,6 +132,7 @@ class EmrCluster(ClusterBase):
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
+        _check_props(locals())
         release_label.require_ec2()
         self.release_label = release_label
         self.capacity = capacity or ClusterCapacity.instance_fleets()
@@ -305,12 +315,16 @@ class EmrCluster(ClusterBase):
         return list(self._steps)
 
     def grant_data_read(self, bucket: s3.IBucket, prefixes: Sequence[str] = ("*",)) -> None:
-        """Let the nodes (instance role) read ``prefixes`` of ``bucket``."""
+        """Let the nodes (instance role) read ``prefixes`` of ``bucket`` (default: all of it). A single ``str`` is
+        rejected, never read character by character; an explicit prefix is not ``''``, ``'*'`` or an ``s3://`` URI."""
+        _check_grant(bucket, prefixes)
         for prefix in prefixes:
             self._instance.policy.allow_s3(bucket, prefix, read=True)
 
     def grant_data_read_write(self, bucket: s3.IBucket, prefixes: Sequence[str] = ("*",)) -> None:
-        """Let the nodes (instance role) read and write ``prefixes`` of ``bucket``."""
+        """Let the nodes (instance role) read and write ``prefixes`` of ``bucket`` (default: all of it); prefixes as
+        for ``grant_data_read``."""
+        _check_grant(bucket, prefixes)
         for prefix in prefixes:
             self._instance.policy.allow_s3(bucket, prefix, read=True, write=True)
 
@@ -333,7 +347,10 @@ class EmrCluster(ClusterBase):
         if subnet is not None:
             return [subnet.subnet_id], True
         selection = selection or ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
-        selected = vpc.select_subnets(**selection._values)
+        try:
+            selected = vpc.select_subnets(**selection._values)
+        except RuntimeError as error:  # jsii: "There are no 'Private' subnet groups in this VPC..."
+            raise fail("vpc_subnets", selection._values, f"the vpc cannot provide it: {error}") from None
         if not selected.subnet_ids:
             raise fail("vpc_subnets", selection, "selects no subnet of the VPC")
         return list(selected.subnet_ids), selection.subnet_type is not ec2.SubnetType.PUBLIC
@@ -367,3 +384,37 @@ class EmrCluster(ClusterBase):
             runtime_role=step.runtime_role,
             after=self._last_runtime_step,
         )
+
+
+_DEFAULT_PREFIXES = ("*",)
+
+
+def _check_grant(bucket: Any, prefixes: Any) -> None:
+    check_type("bucket", bucket, s3.IBucket)
+    if prefixes is _DEFAULT_PREFIXES or (isinstance(prefixes, tuple) and prefixes == _DEFAULT_PREFIXES):
+        return
+    check_s3_prefixes("prefixes", prefixes)
+
+
+def _check_props(props: Mapping[str, Any]) -> None:
+    """Types at the boundary of ``EmrCluster``: wrong types raise ``PropTypeError`` naming the prop."""
+    check_type("vpc", props["vpc"], ec2.IVpc)
+    check_type("release_label", props["release_label"], ReleaseLabel)
+    check_sequence_of("applications", props["applications"], Application, optional=False)
+    check_sequence_of("configurations", props["configurations"], Configuration, optional=False)
+    for flag in ("glue_data_catalog", "iceberg", "managed_scaling_enabled", "auto_terminate_after_steps"):
+        check_type(flag, props[flag], bool)
+    check_type("termination_protection", props["termination_protection"], bool, optional=True)
+    if props["glue_data_catalog"] or props["iceberg"]:
+        check_glue_databases("glue_databases", props["glue_databases"])
+    check_type("capacity", props["capacity"], ClusterCapacity, optional=True)
+    check_type("managed_scaling", props["managed_scaling"], ManagedScaling)
+    check_type("idle_timeout", props["idle_timeout"], Duration, optional=True)
+    check_int("step_concurrency_level", props["step_concurrency_level"], optional=False)
+    check_type("vpc_subnets", props["vpc_subnets"], ec2.SubnetSelection, optional=True)
+    check_type("log_bucket", props["log_bucket"], s3.IBucket, optional=True)
+    check_s3_prefix("log_prefix", props["log_prefix"])
+    check_type("security_configuration", props["security_configuration"], EmrSecurityConfiguration, optional=True)
+    for prop in ("name", "application_tag", "cost_center"):
+        check_text(prop, props[prop])
+    check_type("removal_policy", props["removal_policy"], RemovalPolicy)

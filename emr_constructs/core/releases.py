@@ -30,7 +30,7 @@ from emr_constructs.core.validation import fail
 Version = tuple[int, int, int]
 
 _LABEL = re.compile(
-    r"(?P<line>emr|emr-spark)-(?P<major>\d+)\.(?P<minor>\d+)\.(?P<patch>\d+)(?:-(?P<suffix>latest|\d{8}))?"
+    r"(?P<line>emr|emr-spark)-(?P<major>[0-9]+)\.(?P<minor>[0-9]+)\.(?P<patch>[0-9]+)(?:-(?P<suffix>latest|[0-9]{8}))?"
 )
 
 
@@ -214,3 +214,20 @@ def check_instance_types_for_release(release: ReleaseLabel, prop: str, instance_
         floor = GRAVITON_FAMILY_FLOORS.get(instance_family(instance_type))
         if floor is not None:
             release.require(floor, prop, instance_type)
+
+
+def check_eks_release_label(prop: str, label: object) -> ReleaseLabel:
+    """Parse an EMR on EKS release label and enforce the EMR on EKS release floor; tokens pass.
+
+    See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/emr-eks-releases.html
+    """
+    if isinstance(label, ReleaseLabel):
+        release = label
+    else:
+        if not isinstance(label, str):
+            raise fail(prop, label, "must be a string such as 'emr-7.10.0-latest'")
+        release = ReleaseLabel.of(label, prop)
+    if release.is_spark_only:
+        raise fail(prop, release.label, "EMR on EKS takes 'emr-X.Y.Z[-latest|-YYYYMMDD]', not the emr-spark line")
+    release.require(EKS, prop, release.label)
+    return release

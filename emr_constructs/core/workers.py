@@ -76,7 +76,7 @@ class WorkerType(Enum):
         return ApplicationType.SPARK if self in spark else ApplicationType.HIVE
 
 
-_SIZE = re.compile(r"\s*(?P<number>\d+)\s*(?P<unit>[A-Za-z]*)\s*")
+_SIZE = re.compile(r"(?P<number>[0-9]+) ?(?P<unit>[A-Za-z]*)")
 
 
 def parse_size(prop: str, value: str | int, units: tuple[str, ...], unit_required: bool) -> int | None:

@@ -19,6 +19,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from emr_constructs._internal.naming import physical_name
+from emr_constructs._internal.types import check_glue_databases, check_s3_prefix, check_text, check_type
 from emr_constructs._internal.validation import fail, is_token
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge_finding
 from emr_constructs.core.iam_actions import LOG_STREAM_WRITE_ACTIONS, Logs, Sts
@@ -162,6 +163,14 @@ class RuntimeRoleTrust:
         )
 
 
+def _check_grant(method: str, bucket: Any, prefix: Any, *, allow_whole_bucket: bool = True) -> None:
+    """``bucket`` is an ``s3.IBucket``; ``prefix`` a key prefix (``'*'``, the whole bucket, only as the default)."""
+    check_type("bucket", bucket, s3.IBucket)
+    if allow_whole_bucket and prefix is None:
+        return
+    check_s3_prefix("prefix", prefix)
+
+
 def validate_namespace(prop: str, namespace: str) -> None:
     """A Kubernetes namespace name (RFC 1123 label) that is not one of the system namespaces."""
     if is_token(namespace):
@@ -189,6 +198,16 @@ class JobRuntimeRole(Construct):
         role: iam.IRole | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        check_type("trust", trust, RuntimeRoleTrust, optional=True)
+        check_type("description", description, str)
+        check_type("role", role, iam.IRole, optional=True)
+        if role is not None and trust is not None and trust.oidc_provider is not None and is_token(role.role_name):
+            raise fail(
+                "trust",
+                "RuntimeRoleTrust.eks_irsa(...)",
+                "an imported role whose name is unknown at synth time cannot be given an IRSA trust (it would be "
+                "silently dropped): import the role by a literal ARN or name, or create it with JobRuntimeRole",
+            )
         self.trust = trust
         self.role_name: str | None = None
         self.namespace: str | None = trust.namespace if trust is not None else None
@@ -217,9 +236,11 @@ class JobRuntimeRole(Construct):
             ``RuntimeRoleTrust.eks_pod_identity(...)`` lets ``EmrEksVirtualCluster.add_execution_role`` associate it).
             Default: unknown.
         """
+        check_type("role_arn", role_arn, str)
+        check_text("role_arn", role_arn)
         role = iam.Role.from_role_arn(scope, f"{construct_id}Imported", role_arn, mutable=True)
         imported = cls(scope, construct_id, role=role, trust=trust)
-        if trust is not None and trust.pod_identity:
+        if trust is not None and (trust.pod_identity or trust.oidc_provider is not None):
             imported.role_name = role.role_name
         return imported
 
@@ -242,16 +263,25 @@ class JobRuntimeRole(Construct):
     def role_arn(self) -> str:
         return self.role.role_arn
 
-    def grant_read(self, bucket: s3.IBucket, prefix: str = "*") -> None:
-        """Read objects under ``prefix`` (and decrypt them with the bucket's KMS key)."""
-        self.policy.allow_s3(bucket, prefix, read=True)
+    def grant_read(self, bucket: s3.IBucket, prefix: str | None = None) -> None:
+        """Read objects under ``prefix`` (and decrypt them with the bucket's KMS key).
 
-    def grant_read_write(self, bucket: s3.IBucket, prefix: str = "*") -> None:
-        """Read and write objects under ``prefix`` (with KMS encrypt/decrypt on the bucket's key)."""
-        self.policy.allow_s3(bucket, prefix, read=True, write=True)
+        Default: the whole bucket. An explicit prefix must be a key prefix (not ``''``, ``'*'`` or an ``s3://`` URI).
+        """
+        _check_grant("grant_read", bucket, prefix)
+        self.policy.allow_s3(bucket, prefix or "*", read=True)
+
+    def grant_read_write(self, bucket: s3.IBucket, prefix: str | None = None) -> None:
+        """Read and write objects under ``prefix`` (with KMS encrypt/decrypt on the bucket's key).
+
+        Default: the whole bucket. An explicit prefix must be a key prefix (not ``''``, ``'*'`` or an ``s3://`` URI).
+        """
+        _check_grant("grant_read_write", bucket, prefix)
+        self.policy.allow_s3(bucket, prefix or "*", read=True, write=True)
 
     def grant_log_write(self, bucket: s3.IBucket, prefix: str) -> None:
         """Put job logs under ``prefix`` (no read, no delete), encrypting with the bucket's key."""
+        _check_grant("grant_log_write", bucket, prefix, allow_whole_bucket=False)
         self.policy.allow_s3(bucket, prefix, read=False, write=True)
 
     def grant_log_group_write(self, log_group: logs.ILogGroup, encryption_key: kms.IKey | None = None) -> None:
@@ -278,6 +308,6 @@ class JobRuntimeRole(Construct):
     def grant_glue_catalog(self, databases: Sequence[str], *, write: bool = False) -> None:
         """Read (or, with ``write``, also create/update/delete tables and partitions in) the Glue Data Catalog
         databases ``databases``: scoped to the catalog, those databases and their tables, never ``*``."""
-        if not databases:
-            raise fail("databases", list(databases), "name at least one Glue database")
+        check_glue_databases("databases", databases)
+        check_type("write", write, bool)
         self.policy.allow_glue_catalog_read(databases, write=write)

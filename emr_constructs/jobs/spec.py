@@ -9,12 +9,12 @@ Pure Python (no aws_cdk, no boto3): the ops CLI imports it and must start fast.
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from emr_constructs.core.releases import check_eks_release_label
 from emr_constructs.core.spark import (
     COMMAND_RUNNER_JAR,
     DRIVER_POD_TEMPLATE_CONF,
@@ -25,9 +25,18 @@ from emr_constructs.core.spark import (
     spark_submit_parameters,
 )
 from emr_constructs.core.tokens import contains_unresolved
-from emr_constructs.core.validation import fail, is_s3_uri
+from emr_constructs.core.validation import (
+    check_int,
+    check_mapping_of,
+    check_sequence_of,
+    check_spark_conf,
+    check_spark_memory,
+    check_text,
+    check_type,
+    fail,
+    is_s3_uri,
+)
 
-_MEMORY = re.compile(r"\d+[kmgtKMGT]?")
 ACTIONS_ON_FAILURE = tuple(action.value for action in ActionOnFailure)
 
 
@@ -70,6 +79,7 @@ class SparkJob:
     action_on_failure: str = "CONTINUE"
 
     def __post_init__(self) -> None:
+        self._check_types()
         if not self.name or len(self.name) > 256:
             raise fail("name", self.name, "must be 1-256 characters")
         if not _s3(self.entry_point):
@@ -85,11 +95,28 @@ class SparkJob:
             if value is not None and (not isinstance(value, int) or value < 1):
                 raise fail(prop, value, "must be a positive integer")
         for prop in ("driver_memory", "executor_memory"):
-            value = getattr(self, prop)
-            if value is not None and not _MEMORY.fullmatch(value):
-                raise fail(prop, value, "must be a Spark memory size such as '4g' or '512m'")
+            check_spark_memory(prop, getattr(self, prop))
+        check_spark_conf("conf", self.conf)
         if self.action_on_failure not in ACTIONS_ON_FAILURE:
             raise fail("action_on_failure", self.action_on_failure, f"allowed values: {', '.join(ACTIONS_ON_FAILURE)}")
+
+    def _check_types(self) -> None:
+        """Types at the boundary: a ``str`` where a list is expected is rejected, never iterated."""
+        check_type("name", self.name, str)
+        if self.name and not contains_unresolved(self.name):
+            check_text("name", self.name)
+        check_type("entry_point", self.entry_point, str)
+        for prop in ("arguments", "py_files", "archives"):
+            check_sequence_of(prop, getattr(self, prop), str, optional=False)
+        for prop in ("main_class", "runtime_role_arn", "log_uri", "driver_memory", "executor_memory"):
+            value = getattr(self, prop)
+            check_type(prop, value, str, optional=True)
+            if value is not None and not contains_unresolved(value):
+                check_text(prop, value)
+        for prop in ("driver_cores", "executor_cores", "executor_instances", "timeout_minutes"):
+            check_int(prop, getattr(self, prop))
+        check_mapping_of("tags", self.tags, str, str)
+        check_type("action_on_failure", self.action_on_failure, str)
 
     # ---- Spark properties ---------------------------------------------------------------------------------------
 
@@ -170,6 +197,7 @@ class SparkJob:
         """An EMR on EKS ``StartJobRun`` request, with pod templates and S3 / CloudWatch monitoring."""
         if not self.runtime_role_arn:
             raise fail("runtime_role_arn", None, "EMR on EKS jobs need an execution role")
+        check_eks_release_label("release_label", release_label)
         candidates = {
             DRIVER_POD_TEMPLATE_CONF: driver_pod_template,
             EXECUTOR_POD_TEMPLATE_CONF: executor_pod_template,

@@ -24,10 +24,12 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
+from emr_constructs._internal.types import check_ec2_instance_type, check_int, check_text, check_type
+from emr_constructs._internal.validation import check_range, check_s3_uri
 from emr_constructs.cluster.base import ClusterBase
 from emr_constructs.compliance.acknowledgments import Reason
 from emr_constructs.core.iam_actions import EVENTS_MANAGED_RULE_ACTIONS, Emr, Iam
-from emr_constructs.core.releases import DEFAULT_EC2_RELEASE_LABEL
+from emr_constructs.core.releases import DEFAULT_EC2_RELEASE_LABEL, ReleaseLabel, check_eks_release_label
 from emr_constructs.core.spark import COMMAND_RUNNER_JAR
 from emr_constructs.core.tags import PIPELINE_TAG_KEY
 from emr_constructs.eks.virtual_cluster import VirtualClusterBase
@@ -57,6 +59,18 @@ class TransientCluster:
     core_count: int = 2
     log_uri: str | None = None
     security_configuration: str | None = None
+
+    def __post_init__(self) -> None:
+        check_type("subnet_id", self.subnet_id, str)
+        check_text("subnet_id", self.subnet_id)
+        check_type("release_label", self.release_label, str)
+        ReleaseLabel.of(self.release_label).require_ec2()
+        check_ec2_instance_type("instance_type", self.instance_type)
+        check_int("core_count", self.core_count, optional=False)
+        check_range("core_count", self.core_count, 1, 256)
+        check_type("log_uri", self.log_uri, str, optional=True)
+        check_s3_uri("log_uri", self.log_uri)
+        check_type("security_configuration", self.security_configuration, str, optional=True)
 
 
 class PipelineTarget(ABC):
@@ -190,6 +204,7 @@ class _VirtualClusterTarget(_JobRunTarget):
     def __init__(self, virtual_cluster: VirtualClusterBase, execution_role: iam.IRole, release_label: str) -> None:
         super().__init__(virtual_cluster, execution_role)
         self.virtual_cluster = virtual_cluster
+        check_eks_release_label("release_label", release_label)
         self.release_label = release_label
         self._role = execution_role
 
