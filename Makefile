@@ -38,7 +38,7 @@ synth: install
 
 ## Run the whole test suite (unit, snapshots, compliance, examples), then lint and type-check.
 test: install
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 --dist loadgroup -q
 	$(VENV)/bin/ruff check emr_constructs stacks tests benchmarks app.py
 	$(VENV)/bin/ruff format --check emr_constructs stacks tests benchmarks app.py
 	$(VENV)/bin/mypy

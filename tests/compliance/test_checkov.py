@@ -20,6 +20,8 @@ import pytest
 from tests.compliance.test_compliance import VARIANTS
 from tests.reference_app import synth_reference_app
 
+# One xdist worker synthesizes (and builds) once for the whole module (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("checkov")
 ROOT = Path(__file__).resolve().parents[2]
 CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
 AUDITED_VARIANTS = ["default", "prod", "eks-created-cluster", "eks-karpenter"]

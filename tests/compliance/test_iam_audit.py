@@ -2,7 +2,8 @@
 
 Every identity policy (``AWS::IAM::ManagedPolicy``, ``AWS::IAM::Policy``, the inline ``Policies`` of
 ``AWS::IAM::Role``) and every resource policy parliament understands (``AWS::S3::BucketPolicy``,
-``AWS::SNS::TopicPolicy``) is resolved to concrete ARNs (account 123456789012, region us-east-1, partition aws) and
+``AWS::SNS::TopicPolicy``, ``AWS::SQS::QueuePolicy``) of the default, prod, created-EKS-cluster
+and Karpenter reference apps is resolved to concrete ARNs (account 123456789012, region us-east-1, partition aws) and
 analyzed. Two rules:
 
 - no parliament finding of severity MEDIUM or above, unless ``iam_audit_exceptions.py`` justifies it;
@@ -30,6 +31,8 @@ from tests.compliance.iam_audit_exceptions import FINDINGS, RESOURCE_STAR
 from tests.compliance.test_compliance import VARIANTS
 from tests.reference_app import synth_reference_app
 
+# One xdist worker synthesizes (and builds) once for the whole module (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("iam-audit")
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 AUDITED_VARIANTS = ["default", "prod", "eks-created-cluster", "eks-karpenter"]

@@ -22,6 +22,8 @@ import pytest
 
 import emr_constructs
 
+# One xdist worker synthesizes (and builds) once for the whole module (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("consumer-wheel")
 ROOT = Path(__file__).resolve().parents[2]
 APP = Path(__file__).with_name("consumer_app.py")
 
