@@ -1,9 +1,19 @@
 """``emrctl``: submit Spark jobs to EMR on EC2, EMR Serverless or EMR on EKS, and follow them.
 
-Exit codes: 0 success; 1 the job failed or was cancelled; 2 usage error; 3 not found; 4 AWS error (throttling after
-retries included); 5 timed out while waiting; 6 no AWS credentials; 7 the stack's cluster is terminated (``ec2 submit
---stack``: EMR terminated the stack's cluster, for example by idle auto-termination; recreate it by increasing
-``ec2.cluster_generation`` and running ``cdk deploy``).
+\b
+Exit codes:
+  0  success
+  1  the job failed or was cancelled
+  2  usage error (bad option or flag value, no target, invalid job from flags)
+  3  not found (application, cluster, virtual cluster, job run, role, stack output)
+  4  AWS error (throttling after retries included)
+  5  timed out while waiting
+  6  no AWS credentials
+  7  the stack's cluster is terminated (ec2 submit --stack; recreate it: increase
+     ec2.cluster_generation in cdk.json and run cdk deploy)
+  8  bad spec file (--spec): invalid JSON, not an object, unknown key, wrong value
+     type or invalid job; the message names FILE:LINE:COLUMN
+  9  unexpected error (one line; --debug shows the traceback)
 """
 
 from __future__ import annotations
@@ -26,9 +36,10 @@ from emr_constructs.core.releases import DEFAULT_EKS_RELEASE_LABEL, EKS, Release
 from emr_constructs.core.spark import DRIVER_POD_TEMPLATE_CONF, EXECUTOR_POD_TEMPLATE_CONF
 from emr_constructs.jobs.spec import SparkJob
 from emr_constructs.ops.runtimes import Ec2Runtime, EksRuntime, NotFound, RunState, Runtime, ServerlessRuntime
+from emr_constructs.ops.specfile import Spec, SpecError, load_spec
 
 EXIT_OK, EXIT_JOB_FAILED, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_AWS, EXIT_TIMEOUT, EXIT_CREDENTIALS = 0, 1, 2, 3, 4, 5, 6
-EXIT_CLUSTER_TERMINATED = 7
+EXIT_CLUSTER_TERMINATED, EXIT_BAD_SPEC, EXIT_UNEXPECTED = 7, 8, 9
 RETRIES = Config(retries={"mode": "adaptive", "max_attempts": 8})
 SERVICES = {"serverless": "emr-serverless", "ec2": "emr", "eks": "emr-containers"}
 
@@ -227,6 +238,23 @@ def configure_eks(
     runtime.log_group = stack_value(outputs, reads.log_group_name)
 
 
+def _load_spec(path: str | None) -> Spec | None:
+    try:
+        return load_spec(path) if path else None
+    except SpecError as err:
+        raise Failure(EXIT_BAD_SPEC, str(err)) from err
+
+
+def _make_job(spec: Spec | None, fields: dict[str, Any], conf: dict[str, str], role_arn: str | None) -> SparkJob:
+    """``SparkJob(...)``; an error is a bad spec (exit 8, at the key it names) with ``--spec``, else a usage error."""
+    try:
+        return SparkJob(**fields, conf=conf, runtime_role_arn=role_arn)
+    except (TypeError, ValueError) as err:
+        if spec is not None:
+            raise Failure(EXIT_BAD_SPEC, str(spec.locate(err))) from err
+        raise Failure(EXIT_USAGE, f"invalid job: {err}") from err
+
+
 def runtime_group(runtime_name: str, target_help: str) -> click.Group:
     @click.group(name=runtime_name, help=f"Jobs on {target_help}.")
     def group() -> None:
@@ -242,7 +270,12 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
     @group.command(help="Submit a Spark job, from --spec FILE (JSON) or flags.")
     @target_option
     @stack_option
-    @click.option("--spec", type=click.File(), help="A SparkJob as JSON (keys as in emr_constructs.jobs.SparkJob).")
+    @click.option(
+        "--spec",
+        type=click.Path(dir_okay=False),
+        help="A SparkJob as a JSON object (keys as in emr_constructs.jobs.SparkJob); flags given win. A bad spec "
+        "exits 8 naming FILE:LINE:COLUMN.",
+    )
     @click.option("--name", help="Job name.")
     @click.option("--entry-point", help="s3:// URI of the script or JAR.")
     @click.option("--arg", "args", multiple=True, help="An argument of the entry point (repeatable).")
@@ -264,7 +297,7 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
         ctx: Context,
         target: str | None,
         stack: str | None,
-        spec: Any,
+        spec: str | None,
         name: str | None,
         entry_point: str | None,
         args: tuple[str, ...],
@@ -279,26 +312,29 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
     ) -> None:
         source = click.get_current_context().get_parameter_source("release_label")
         explicit_release = source not in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
+        spec_file = _load_spec(spec)
+        fields: dict[str, Any] = dict(spec_file.fields) if spec_file else {}
+        conf = dict(fields.pop("conf", None) or {})
+        for item in confs:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise Failure(EXIT_USAGE, f"--conf: got {item!r}; expected key=value")
+            conf[key] = value
+        spec_role = fields.pop("runtime_role_arn", None)
+        fields.update({k: v for k, v in {"name": name, "entry_point": entry_point}.items() if v})
+        if args:
+            fields["arguments"] = list(args)
+        if log_uri:
+            fields.setdefault("log_uri", log_uri)
+        fields.setdefault("action_on_failure", action_on_failure)
+        if spec_file and "name" in fields and "entry_point" in fields:
+            _make_job(spec_file, fields, conf, None)  # the spec's values are checked before any AWS call
         with aws_errors():
             runtime, target_id, outputs = _target(ctx, runtime_name, target, stack, live=True)
-            fields: dict[str, Any] = json.load(spec) if spec else {}
-            conf = dict(fields.pop("conf", {}))
-            for item in confs:
-                key, sep, value = item.partition("=")
-                if not sep:
-                    raise Failure(EXIT_USAGE, f"--conf: got {item!r}; expected key=value")
-                conf[key] = value
             reads = EMRCTL_READS[runtime_name]
-            role_value = role or fields.pop("runtime_role_arn", None) or stack_value(outputs, reads.role)
-            fields.update({k: v for k, v in {"name": name, "entry_point": entry_point}.items() if v})
-            if args:
-                fields["arguments"] = list(args)
-            fields.setdefault("log_uri", log_uri or stack_value(outputs, reads.log_uri))
-            fields.setdefault("action_on_failure", action_on_failure)
-            try:
-                job = SparkJob(**fields, conf=conf, runtime_role_arn=ctx.role_arn(role_value) if role_value else None)
-            except (TypeError, ValueError) as err:
-                raise Failure(EXIT_USAGE, f"invalid job: {err}") from err
+            role_value = role or spec_role or stack_value(outputs, reads.role)
+            fields.setdefault("log_uri", stack_value(outputs, reads.log_uri))
+            job = _make_job(spec_file, fields, conf, ctx.role_arn(role_value) if role_value else None)
             if isinstance(runtime, EksRuntime):
                 configure_eks(runtime, release_label if explicit_release else None, outputs, conf)
             run_id = runtime.submit(target_id, job)
@@ -375,11 +411,18 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
 @click.option("--profile", envvar="AWS_PROFILE", help="AWS profile.")
 @click.option("--endpoint-url", envvar="EMRCTL_ENDPOINT_URL", help="Override the AWS endpoint (tests, VPC endpoints).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an unexpected error (exit 9).")
 @click.pass_context
 def cli(
-    click_ctx: click.Context, region: str | None, profile: str | None, endpoint_url: str | None, as_json: bool
+    click_ctx: click.Context,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    as_json: bool,
+    debug: bool,
 ) -> None:
     click_ctx.obj = Context(region, endpoint_url, profile, as_json)
+    _DEBUG.append(debug)
 
 
 cli.add_command(runtime_group("serverless", "an EMR Serverless application"))
@@ -387,11 +430,21 @@ cli.add_command(runtime_group("ec2", "an EMR on EC2 cluster (steps)"))
 cli.add_command(runtime_group("eks", "an EMR on EKS virtual cluster"))
 
 
-def main() -> None:
+_DEBUG: list[bool] = []
+"""``--debug`` once the command line is parsed (``main`` reads it after an unexpected error)."""
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split()) or type(err).__name__
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run emrctl; every error is one line on stderr with the exit code of its kind (see ``emrctl --help``)."""
+    _DEBUG.clear()
     try:
-        cli.main(standalone_mode=False)
+        cli.main(args=sys.argv[1:] if argv is None else argv, standalone_mode=False)
     except Failure as err:
-        click.echo(f"error: {err}", err=True)
+        click.echo(f"error: {_one_line(err)}", err=True)
         sys.exit(err.code)
     except click.exceptions.Abort:
         sys.exit(EXIT_USAGE)
@@ -400,9 +453,12 @@ def main() -> None:
         sys.exit(EXIT_USAGE)
     except Exception as err:  # botocore profile errors and the like: still one line, never a traceback
         if type(err).__module__.startswith(("botocore", "boto3")):
-            click.echo(f"error: {err}", err=True)
+            click.echo(f"error: {_one_line(err)}", err=True)
             sys.exit(EXIT_AWS)
-        raise
+        if any(_DEBUG):
+            raise
+        click.echo(f"error: unexpected {type(err).__name__}: {_one_line(err)} (rerun with --debug)", err=True)
+        sys.exit(EXIT_UNEXPECTED)
     sys.exit(EXIT_OK)
 
 
