@@ -15,6 +15,14 @@ from typing import Any
 from aws_cdk import Duration
 from aws_cdk import aws_emr as emr
 
+from emr_constructs._internal.types import (
+    check_ec2_instance_type,
+    check_enum,
+    check_int,
+    check_sequence_of,
+    check_text,
+    check_type,
+)
 from emr_constructs._internal.validation import check_one_of, check_range, fail, is_token
 from emr_constructs.releases import (
     MULTI_PRIMARY_INSTANCE_FLEETS,
@@ -71,6 +79,12 @@ class EbsVolume:
     iops: int | None = None
     throughput: int | None = None
 
+    def __post_init__(self) -> None:
+        check_int("size_gib", self.size_gib, optional=False)
+        check_type("volume_type", self.volume_type, str)
+        for prop in ("volumes_per_instance", "iops", "throughput"):
+            check_int(prop, getattr(self, prop), optional=prop != "volumes_per_instance")
+
     def _validate(self, prop: str) -> None:
         check_range(f"{prop}.size_gib", self.size_gib, 1, 16384)
         check_one_of(f"{prop}.volume_type", self.volume_type, EBS_VOLUME_TYPES)
@@ -109,6 +123,13 @@ class InstanceGroup:
     ebs_volumes: Sequence[EbsVolume] = ()
     name: str | None = None
 
+    def __post_init__(self) -> None:
+        check_ec2_instance_type("instance_type", self.instance_type)
+        check_int("count", self.count, optional=False)
+        check_enum("market", self.market, Market, optional=False)
+        check_sequence_of("ebs_volumes", self.ebs_volumes, EbsVolume, optional=False)
+        check_text("name", self.name)
+
     def _render(self) -> emr.CfnCluster.InstanceGroupConfigProperty:
         return emr.CfnCluster.InstanceGroupConfigProperty(
             instance_count=self.count,
@@ -140,6 +161,18 @@ class InstanceFleet:
     spot_timeout_action: SpotTimeoutAction = SpotTimeoutAction.SWITCH_TO_ON_DEMAND
     ebs_volumes: Sequence[EbsVolume] = ()
     name: str | None = None
+
+    def __post_init__(self) -> None:
+        check_sequence_of("instance_types", self.instance_types, str, optional=False)
+        for i, instance_type in enumerate(self.instance_types):
+            check_ec2_instance_type(f"instance_types[{i}]", instance_type)
+        check_int("on_demand_units", self.on_demand_units, optional=False)
+        check_int("spot_units", self.spot_units, optional=False)
+        check_enum("spot_allocation_strategy", self.spot_allocation_strategy, SpotAllocationStrategy, optional=False)
+        check_type("spot_timeout", self.spot_timeout, Duration)
+        check_enum("spot_timeout_action", self.spot_timeout_action, SpotTimeoutAction, optional=False)
+        check_sequence_of("ebs_volumes", self.ebs_volumes, EbsVolume, optional=False)
+        check_text("name", self.name)
 
     def _render(self) -> emr.CfnCluster.InstanceFleetConfigProperty:
         ebs = _render_ebs(self.ebs_volumes)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from aws_cdk import Duration, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_ec2 as ec2
@@ -15,10 +16,18 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from emr_constructs._internal.types import (
+    check_enum,
+    check_s3_prefix,
+    check_sequence_of,
+    check_text,
+    check_type,
+)
 from emr_constructs._internal.validation import check_pattern, check_range, fail, is_token
 from emr_constructs.cluster.applications import Configuration
 from emr_constructs.core.releases import DEFAULT_SERVERLESS_RELEASE_LABEL
 from emr_constructs.core.tags import APPLICATION_TAG, COST_CENTER_TAG
+from emr_constructs.core.validation import check_ecr_image, check_mapping_of
 from emr_constructs.releases import SERVERLESS, SERVERLESS_ARM64, SERVERLESS_CUSTOM_IMAGES, ReleaseLabel
 
 # ApplicationBase moved to base.py; importing it from here keeps working (explicit re-export for mypy).
@@ -105,6 +114,7 @@ class EmrServerlessApplication(ApplicationBase):
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
+        _check_props(locals())
         release_label.require(SERVERLESS, "release_label", release_label.label)
         if release_label.suffix is not None:
             raise fail("release_label", release_label.label, "EMR Serverless takes 'emr-X.Y.Z' or 'emr-spark-X.Y.Z'")
@@ -278,11 +288,35 @@ class EmrServerlessApplication(ApplicationBase):
             release.require(SERVERLESS_CUSTOM_IMAGES, prop, uri)
             if worker is not None and worker.application_type is not application_type:
                 raise fail(prop, worker.value, f"is not a worker type of {application_type.value} applications")
-            if not is_token(uri) and ("/" not in uri or uri.startswith(("s3://", "http"))):
-                raise fail(
-                    prop,
-                    uri,
-                    "must be a container image URI such as '<account>.dkr.ecr.<region>.amazonaws.com/repo:tag'",
-                )
+            if not is_token(uri):
+                check_ecr_image(prop, uri)
             images[worker] = emrs.CfnApplication.ImageConfigurationInputProperty(image_uri=uri)
         return images
+
+
+def _check_props(props: Mapping[str, Any]) -> None:
+    """Types at the boundary of ``EmrServerlessApplication``: wrong types raise ``PropTypeError`` naming the prop."""
+    check_type("release_label", props["release_label"], ReleaseLabel)
+    check_enum("application_type", props["application_type"], ApplicationType, optional=False)
+    check_enum("architecture", props["architecture"], Architecture, optional=False)
+    check_text("name", props["name"])
+    check_sequence_of("initial_capacity", props["initial_capacity"], InitialCapacity, optional=False)
+    check_type("maximum_capacity", props["maximum_capacity"], MaximumCapacity, optional=True)
+    for flag in ("auto_start", "auto_stop", "glue_data_catalog", "iceberg_enabled", "cloudwatch_logs"):
+        check_type(flag, props[flag], bool)
+    check_type("managed_persistence", props["managed_persistence"], bool)
+    check_type("idle_timeout", props["idle_timeout"], Duration)
+    check_type("vpc", props["vpc"], ec2.IVpc, optional=True)
+    check_type("vpc_subnets", props["vpc_subnets"], ec2.SubnetSelection, optional=True)
+    check_sequence_of("security_groups", props["security_groups"], ec2.ISecurityGroup)
+    check_type("image_uri", props["image_uri"], str, optional=True)
+    uris = props["worker_image_uris"]
+    if uris is not None:
+        check_mapping_of("worker_image_uris", uris, WorkerType, str)
+    check_sequence_of("runtime_configuration", props["runtime_configuration"], Configuration, optional=False)
+    check_type("log_bucket", props["log_bucket"], s3.IBucket, optional=True)
+    check_s3_prefix("log_prefix", props["log_prefix"])
+    check_enum("log_retention", props["log_retention"], logs.RetentionDays, optional=False)
+    for prop in ("application_tag", "cost_center"):
+        check_text(prop, props[prop])
+    check_type("removal_policy", props["removal_policy"], RemovalPolicy)

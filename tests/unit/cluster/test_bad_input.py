@@ -61,6 +61,12 @@ def groups(**kwargs: Any) -> ClusterCapacity:
     return ClusterCapacity.instance_groups(**kwargs)
 
 
+THIRTY_ONE_TYPES = [
+    f"{family}.{size}"
+    for family in ("m5", "r5", "m6i", "r6i")
+    for size in ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge")
+][:31]
+
 CASES: list[tuple[str, Callable[[tuple[Stack, ec2.Vpc]], object], str]] = [
     (
         "malformed release label",
@@ -170,7 +176,7 @@ CASES: list[tuple[str, Callable[[tuple[Stack, ec2.Vpc]], object], str]] = [
         "too many instance types for a fleet",
         lambda e: cluster(
             e,
-            capacity=fleets(tasks=[InstanceFleet(instance_types=[f"m6g.{i}xlarge" for i in range(31)], spot_units=1)]),
+            capacity=fleets(tasks=[InstanceFleet(instance_types=THIRTY_ONE_TYPES, spot_units=1)]),
         ),
         r"capacity.tasks\[0\].instance_types: got '31 types'; a fleet takes at most 30 instance types",
     ),

@@ -188,7 +188,7 @@ CASES: list[tuple[str, Callable[[tuple[Stack, ec2.Vpc]], object], str]] = [
     (
         "image URI that is an S3 path",
         lambda e: app(e, image_uri="s3://bucket/image.tar"),
-        r"image_uri: got 's3://bucket/image.tar'; must be a container image URI",
+        r"image_uri: got 's3://bucket/image.tar'; must be an ECR image URI",
     ),
     (
         "log retention not allowed by CloudWatch",
