@@ -52,7 +52,7 @@ class V:
     bad: bool | None
 
 
-def mix(valid: st.SearchStrategy[V], *others: st.SearchStrategy[V], valid_in_ten: int = 8) -> st.SearchStrategy[V]:
+def mix(valid: st.SearchStrategy[V], *others: st.SearchStrategy[V], valid_in_ten: int = 9) -> st.SearchStrategy[V]:
     """``valid`` in ``valid_in_ten`` draws out of ten, else one of ``others``: with several props per example, a
     uniform mix would almost never build a valid construct."""
     rest = st.one_of(*others)
@@ -77,9 +77,10 @@ def wrong_types(*extra: Any) -> st.SearchStrategy[V]:
 
 
 def names_prop(message: str, props: list[str]) -> bool:
-    """The message names one of ``props``: it contains the path, or starts with a path that leads to one."""
+    """The message names one of ``props``: it contains the path, starts with a path that leads to one, or (a value
+    object's own check, e.g. ``count: got '1' (str)``) starts with the path's last part."""
     head = message.split(":", 1)[0].strip()
-    return any(p in message or (head and p.startswith(head)) for p in props)
+    return any(p in message or (head and (p.startswith(head) or p.endswith("." + head))) for p in props)
 
 
 class Harness:

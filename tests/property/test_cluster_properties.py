@@ -56,7 +56,7 @@ def capacity(kind: str, primary: int, core: int) -> ClusterCapacity:
 def test_emr_cluster_synthesizes_or_rejects_the_prop(record_property: Callable[[str, object], None]) -> None:
     harness = Harness("EmrCluster")
 
-    @bounded(30)
+    @bounded(25)
     @given(
         kind=st.sampled_from(["groups", "fleets"]),
         step_concurrency_level=STEP_CONCURRENCY,

@@ -35,7 +35,7 @@ def test_emr_eks_virtual_cluster_synthesizes_or_rejects_the_prop(
 ) -> None:
     harness = Harness("EmrEksVirtualCluster")
 
-    @bounded(20)
+    @bounded(16)
     @given(
         namespace=NAMESPACE,
         requests_cpu=QUANTITY,

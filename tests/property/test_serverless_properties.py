@@ -51,7 +51,7 @@ def test_emr_serverless_application_synthesizes_or_rejects_the_prop(
 ) -> None:
     harness = Harness("EmrServerlessApplication")
 
-    @bounded(30)
+    @bounded(25)
     @given(
         cpu=CPU,
         memory=MEMORY,

@@ -35,7 +35,7 @@ PREFIX = mix(
     good(st.sampled_from(["data/", "jobs/2026/", "logs/emr/", "raw/events/"])),
     maybe(st.sampled_from(["*", "", "/data/", "a b/", "données/", " data/", "logs/*", "s3://bkt/data/"])),
     maybe(st.text(max_size=20)),
-    valid_in_ten=6,
+    valid_in_ten=8,
 )
 PERCENT = mix(good(st.sampled_from([1, 50, 99.5, 100]) | st.integers(1, 100)), bad(0, -1, 100.5, 150))
 AVAILABLE_PERCENT = mix(good(st.sampled_from([0, 15, 98.5, 99]) | st.integers(0, 99)), bad(-1, 100, 150))
@@ -48,7 +48,7 @@ def test_storage_and_runtime_role_grants_synthesize_or_reject_the_prop(
 ) -> None:
     harness = Harness("SecureBucket+SecureLogGroup+JobRuntimeRole")
 
-    @bounded(25)
+    @bounded(20)
     @given(
         days=RETENTION,
         read_prefix=PREFIX,
@@ -82,7 +82,7 @@ def test_storage_and_runtime_role_grants_synthesize_or_reject_the_prop(
 def test_monitoring_thresholds_synthesize_or_reject_the_prop(record_property: Callable[[str, object], None]) -> None:
     harness = Harness("EmrClusterMonitoring+EmrServerlessMonitoring")
 
-    @bounded(20)
+    @bounded(16)
     @given(
         failed_apps=COUNT,
         unhealthy_nodes=COUNT,
