@@ -63,13 +63,17 @@ def _start(text: str) -> int:
     return match.end() if match else 0
 
 
-def _offsets(text: str) -> dict[str, int]:
-    """Where each key of the top-level object starts; ``text`` is known to be one valid JSON object."""
+def _offsets(text: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
+    """Where each key of the top-level object starts, and the repeats of a key (which JSON parsers silently resolve
+    as last-wins); ``text`` is known to be one valid JSON object."""
     decoder = json.JSONDecoder()
     offsets: dict[str, int] = {}
+    repeats: list[tuple[str, int]] = []
     index = _WS.match(text, _start(text) + 1).end()  # type: ignore[union-attr]  # the pattern always matches
     while text[index] == '"':
         key, end = json.decoder.scanstring(text, index + 1)  # type: ignore[attr-defined]
+        if key in offsets:
+            repeats.append((key, index))
         offsets.setdefault(key, index)
         index = _WS.match(text, end).end() + 1  # type: ignore[union-attr]  # past ':'
         _, index = decoder.raw_decode(text, _WS.match(text, index).end())  # type: ignore[union-attr]
@@ -78,7 +82,7 @@ def _offsets(text: str) -> dict[str, int]:
             index = _WS.match(text, index + 1).end()  # type: ignore[union-attr]
         else:
             break
-    return offsets
+    return offsets, repeats
 
 
 def _json_type(hint: Any) -> tuple[str, typing.Callable[[Any], bool]]:
@@ -122,7 +126,13 @@ def load_spec(path: str) -> Spec:
         line, column = _line_column(text, _start(text))
         kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(fields), "a number")
         raise SpecError(path, line, column, f"the spec must be a JSON object of SparkJob fields, got {kind}")
-    spec = Spec(path, text, fields, _offsets(text))
+    offsets, repeats = _offsets(text)
+    if repeats:
+        key, offset = repeats[0]
+        line, column = _line_column(text, offset)
+        first = _line_column(text, offsets[key])
+        raise SpecError(path, line, column, f"key {key!r} repeats the one at line {first[0]}, column {first[1]}")
+    spec = Spec(path, text, fields, offsets)
     for key, value in fields.items():
         if key not in SPEC_KEYS:
             raise spec.error(key, f"unknown key {key!r}; allowed: {', '.join(SPEC_KEYS)}")
