@@ -133,6 +133,10 @@ def check_alarm_topic(ns: dict[str, Any]) -> None:
     )
 
 
+def check_consumer_acknowledgments(ns: dict[str, Any]) -> None:
+    ns["app"].synth()  # raises "ValidationFailed" on any unacknowledged finding of the four packs
+
+
 def check_compliance(ns: dict[str, Any]) -> None:
     with pytest.raises(RuntimeError, match="ValidationFailed"):
         ns["app"].synth()
@@ -149,6 +153,7 @@ CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "tls": check_tls,
     "eks-karpenter": check_eks_karpenter,
     "alarm-topic": check_alarm_topic,
+    "consumer-acknowledgments": check_consumer_acknowledgments,
     "compliance": check_compliance,
 }
 
