@@ -27,8 +27,10 @@ def is_token(value: Any) -> bool:
 
 
 def check_range(prop: str, value: float | None, low: float | None = None, high: float | None = None) -> None:
-    """Raise unless ``low <= value <= high``; ``None`` and tokens pass."""
+    """Raise unless ``low <= value <= high``; ``None`` and tokens pass; a non-number (``"1"``, ``True``) raises
+    ``PropTypeError`` naming ``prop`` instead of failing the comparison."""
     if not is_token(value):
+        core.check_type(prop, value, (int, float), optional=True)
         core.check_range(prop, value, low, high)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from aws_cdk import aws_emrserverless as emrs
 
+from emr_constructs._internal.types import check_required
 from emr_constructs._internal.validation import check_range, is_token
 from emr_constructs.core.workers import (
     DEFAULT_DISK_GB,
@@ -134,6 +135,8 @@ class MaximumCapacity:
     disk_gb: int = 1000
 
     def validate(self) -> None:
+        for prop in ("cpu_vcpu", "memory_gb", "disk_gb"):
+            check_required(f"maximum_capacity.{prop}", getattr(self, prop))
         check_range("maximum_capacity.cpu_vcpu", self.cpu_vcpu, 1, 1_000_000)
         check_range("maximum_capacity.memory_gb", self.memory_gb, 1, 10_000_000)
         check_range("maximum_capacity.disk_gb", self.disk_gb, 1, 100_000_000)

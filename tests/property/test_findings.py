@@ -220,6 +220,11 @@ FIXED = {
     "step-concurrency-float",
     "worker-memory-fullwidth-digit",
     "spark-job-entry-point-none",
+    "scaling-minimum-as-text",
+    "worker-count-as-text",
+    "maximum-cpu-as-text",
+    "maximum-memory-none",
+    "alarm-threshold-as-text",
 }
 
 
