@@ -27,6 +27,8 @@ QUANTITY = mix(
     # Non-ASCII digits ("\u0664", "\uff18Gi") are accepted: finding, see test_findings.py.
     bad("", " 4", "4 ", "four", "16 Gi", "-1", "4GB"),
 )
+# A cap on limits needs LimitRange(default_memory=...): mostly no cap, so that more examples synthesize.
+LIMITS = mix(good(st.none()), maybe(QUANTITY.map(lambda v: v.value)), valid_in_ten=6)
 PODS = mix(good(st.none() | st.integers(1, 10_000)), bad(0, -1))
 
 
@@ -40,7 +42,8 @@ def test_emr_eks_virtual_cluster_synthesizes_or_rejects_the_prop(
         namespace=NAMESPACE,
         requests_cpu=QUANTITY,
         requests_memory=QUANTITY,
-        limits_memory=QUANTITY,
+        limits_memory=LIMITS,
+        default_memory=QUANTITY,
         pods=PODS,
         default_cpu=QUANTITY,
         default_request_memory=QUANTITY,
@@ -50,6 +53,7 @@ def test_emr_eks_virtual_cluster_synthesizes_or_rejects_the_prop(
         requests_cpu: V,
         requests_memory: V,
         limits_memory: V,
+        default_memory: V,
         pods: V,
         default_cpu: V,
         default_request_memory: V,
@@ -62,6 +66,7 @@ def test_emr_eks_virtual_cluster_synthesizes_or_rejects_the_prop(
             "resource_quota.requests_memory": requests_memory,
             "resource_quota.pods": pods,
             "limit_range.default_cpu": default_cpu,
+            "limit_range.default_memory": default_memory,
             "limit_range.default_request_memory": default_request_memory,
         }
 
@@ -85,7 +90,9 @@ def test_emr_eks_virtual_cluster_synthesizes_or_rejects_the_prop(
                     pods=pods.value,
                 ),
                 limit_range=LimitRange(
-                    default_cpu=default_cpu.value, default_request_memory=default_request_memory.value
+                    default_cpu=default_cpu.value,
+                    default_memory=default_memory.value,
+                    default_request_memory=default_request_memory.value,
                 ),
             )
 

@@ -115,6 +115,11 @@ FINDINGS: list[tuple[str, str, Any, Callable[[Stack], object], str]] = [
     ),
     (
         "primary-count-as-text",
+        "scaling-minimum-as-text",
+        "worker-count-as-text",
+        "maximum-cpu-as-text",
+        "maximum-memory-none",
+        "alarm-threshold-as-text",
         "capacity.primary.count",
         "1",
         cluster(capacity=lambda: ClusterCapacity.instance_groups(primary=InstanceGroup(count="1"))),
