@@ -115,11 +115,6 @@ FINDINGS: list[tuple[str, str, Any, Callable[[Stack], object], str]] = [
     ),
     (
         "primary-count-as-text",
-        "scaling-minimum-as-text",
-        "worker-count-as-text",
-        "maximum-cpu-as-text",
-        "maximum-memory-none",
-        "alarm-threshold-as-text",
         "capacity.primary.count",
         "1",
         cluster(capacity=lambda: ClusterCapacity.instance_groups(primary=InstanceGroup(count="1"))),
@@ -230,6 +225,7 @@ FIXED = {
     "maximum-cpu-as-text",
     "maximum-memory-none",
     "alarm-threshold-as-text",
+    "spark-job-empty-argument",
 }
 
 
