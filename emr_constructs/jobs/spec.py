@@ -108,6 +108,9 @@ class SparkJob:
         check_type("entry_point", self.entry_point, str)
         for prop in ("arguments", "py_files", "archives"):
             check_sequence_of(prop, getattr(self, prop), str, optional=False)
+        for i, argument in enumerate(self.arguments):
+            if argument == "":  # EMR Serverless and EMR on EKS reject an empty entryPointArguments item
+                raise fail(f"arguments[{i}]", argument, "must not be empty")
         for prop in ("main_class", "runtime_role_arn", "log_uri", "driver_memory", "executor_memory"):
             value = getattr(self, prop)
             check_type(prop, value, str, optional=True)

@@ -112,6 +112,7 @@ SPARK_JOB: list[Case] = [
     ("job entry_point bytes", lambda e: job(entry_point=b"s3://b/x.py"), T, r"^entry_point: got b"),
     ("job arguments str", lambda e: job(arguments="--date 2024"), T, r"^arguments: got '--date 2024' \(str\)"),
     ("job arguments int item", lambda e: job(arguments=["--n", 3]), T, r"^arguments\[1\]: got 3"),
+    ("job arguments empty item", lambda e: job(arguments=["--date", ""]), V, r"^arguments\[1\]: got ''"),
     ("job arguments dict", lambda e: job(arguments={"a": "b"}), T, r"^arguments: got \{"),
     ("job py_files str", lambda e: job(py_files="s3://b/lib.zip"), T, r"^py_files: got 's3://b/lib.zip' \(str\)"),
     ("job archives str", lambda e: job(archives="s3://b/env.tgz"), T, r"^archives: got 's3://b/env.tgz'"),
