@@ -62,8 +62,10 @@ def idle_timeout_seconds(
         return None
     if idle_timeout is None:
         return int(DEFAULT_IDLE_TIMEOUT.to_seconds()) if release.supports(AUTO_TERMINATION) else None
-    seconds = idle_timeout.to_seconds()
+    seconds = idle_timeout.to_seconds(integral=False)
     if not is_token(seconds):
         check_range("idle_timeout (seconds)", seconds, *IDLE_TIMEOUT_SECONDS)
+        if seconds != int(seconds):
+            raise fail("idle_timeout", idle_timeout.to_human_string(), "must be a whole number of seconds")
     release.require(AUTO_TERMINATION, "idle_timeout", idle_timeout.to_human_string())
     return int(seconds)

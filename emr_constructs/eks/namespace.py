@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from emr_constructs._internal.types import check_int
 from emr_constructs._internal.validation import fail, is_token
 
 DEFAULT_CONTAINER_REQUEST_CPU = "100m"
@@ -27,7 +28,7 @@ def check_quantity(prop: str, value: str | None) -> None:
     """Raise ``ValueError`` naming ``prop`` unless ``value`` is a Kubernetes quantity, ``None`` or a token."""
     if value is None or is_token(value):
         return
-    if not isinstance(value, str) or not _QUANTITY.fullmatch(value):
+    if not isinstance(value, str) or not value.isascii() or not _QUANTITY.fullmatch(value):
         raise fail(prop, value, "must be a Kubernetes quantity such as '500m', '4', '16Gi' or '1.5G'")
 
 
@@ -51,8 +52,10 @@ class ResourceQuota:
     def validate(self) -> None:
         for prop in ("requests_cpu", "requests_memory", "limits_cpu", "limits_memory"):
             check_quantity(f"resource_quota.{prop}", getattr(self, prop))
-        if self.pods is not None and not is_token(self.pods) and self.pods < 1:
-            raise fail("resource_quota.pods", self.pods, "must be at least 1")
+        if self.pods is not None and not is_token(self.pods):
+            check_int("resource_quota.pods", self.pods)
+            if self.pods < 1:
+                raise fail("resource_quota.pods", self.pods, "must be at least 1")
 
     def manifest(self, namespace: str) -> dict[str, Any]:
         hard = {

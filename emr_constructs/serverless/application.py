@@ -125,8 +125,10 @@ class EmrServerlessApplication(ApplicationBase):
         self.maximum_capacity = maximum_capacity or MaximumCapacity()
         self.maximum_capacity.validate()
         self._validate_capacity(release_label, application_type, initial_capacity, self.maximum_capacity)
-        idle_minutes = idle_timeout.to_minutes() if auto_stop else None
+        idle_minutes = idle_timeout.to_minutes(integral=False) if auto_stop else None
         check_range("idle_timeout (minutes)", idle_minutes, *IDLE_TIMEOUT_MINUTES)
+        if idle_minutes is not None and not is_token(idle_minutes) and idle_minutes != int(idle_minutes):
+            raise fail("idle_timeout", idle_timeout.to_human_string(), "must be a whole number of minutes")
         images = self._validate_images(release_label, application_type, image_uri, worker_image_uris or {})
         spark_only = {
             "iceberg_enabled": iceberg_enabled,

@@ -226,6 +226,10 @@ FIXED = {
     "maximum-memory-none",
     "alarm-threshold-as-text",
     "spark-job-empty-argument",
+    "cluster-idle-timeout-fractional-seconds",
+    "serverless-idle-timeout-in-seconds",
+    "quota-non-ascii-digit",
+    "quota-pods-as-text",
 }
 
 
