@@ -24,6 +24,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from emr_constructs._internal.types import check_enum, check_int, check_sequence_of, check_type
 from emr_constructs._internal.validation import check_one_of, check_range, fail, is_token
 from emr_constructs.cluster.security_configuration import InTransitEncryption
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
@@ -88,6 +89,12 @@ class EmrTlsCertificate(Construct):
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
+        check_type("object_key", object_key, str)
+        check_sequence_of("dns_names", dns_names, str)
+        check_type("validity", validity, Duration)
+        check_int("rsa_key_size", rsa_key_size, optional=False)
+        check_enum("log_retention", log_retention, logs.RetentionDays, optional=False)
+        check_type("removal_policy", removal_policy, RemovalPolicy)
         _check_object_key(object_key)
         key = encryption_key or bucket.encryption_key
         if key is None:

@@ -16,6 +16,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
+from emr_constructs._internal.types import check_s3_prefix, check_type
 from emr_constructs._internal.validation import fail
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
 from emr_constructs.eks.scheduling import CapacityProvider, spot_toleration
@@ -63,6 +64,10 @@ class PodTemplates(Construct):
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
+        check_s3_prefix("prefix", prefix)
+        check_type("architecture", architecture, str)
+        check_type("capacity_provider", capacity_provider, CapacityProvider)
+        check_type("removal_policy", removal_policy, RemovalPolicy)
         if architecture not in ("arm64", "amd64"):
             raise fail("architecture", architecture, "allowed values: arm64, amd64")
         if not prefix.endswith("/"):

@@ -22,6 +22,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from emr_constructs._internal.types import check_enum, check_text, check_type
 from emr_constructs._internal.validation import check_pattern, fail, is_token
 from emr_constructs.core.iam_actions import EMR_CONTAINERS_JOB_RUN_ACTIONS, EmrContainers
 from emr_constructs.core.naming import EMR_EKS_START_JOB_RUN_COMPONENTS
@@ -179,6 +180,15 @@ class EmrEksVirtualCluster(VirtualClusterBase):
         cost_center: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        check_text("namespace", namespace, optional=False)
+        check_text("name", name)
+        check_type("create_namespace", create_namespace, bool)
+        check_type("resource_quota", resource_quota, ResourceQuota, optional=True)
+        check_type("limit_range", limit_range, LimitRange, optional=True)
+        check_enum("log_retention", log_retention, logs.RetentionDays, optional=False)
+        check_type("removal_policy", removal_policy, RemovalPolicy)
+        check_text("application_tag", application_tag)
+        check_text("cost_center", cost_center)
         validate_namespace("namespace", namespace)
         check_pattern("name", name, r"[.\-_/#A-Za-z0-9]{1,64}", "1-64 letters, digits or . - _ / #")
         for spec in (resource_quota, limit_range):

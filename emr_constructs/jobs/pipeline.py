@@ -19,6 +19,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
+from emr_constructs._internal.types import check_sequence_of, check_type
 from emr_constructs._internal.validation import fail
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
 from emr_constructs.core.iam_actions import SFN_LOG_DELIVERY_ACTIONS, XRAY_ACTIONS, States
@@ -65,6 +66,11 @@ class SparkPipeline(Construct):
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
+        check_sequence_of("jobs", jobs, SparkJob, optional=False)
+        check_type("schedule", schedule, str, optional=True)
+        check_type("schedule_enabled", schedule_enabled, bool)
+        check_type("timeout", timeout, Duration, optional=True)
+        check_type("removal_policy", removal_policy, RemovalPolicy)
         if not jobs:
             raise fail("jobs", list(jobs), "a pipeline needs at least one SparkJob")
         if len({j.name for j in jobs}) != len(jobs):

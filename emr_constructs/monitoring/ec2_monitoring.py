@@ -10,6 +10,7 @@ from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from emr_constructs._internal.types import check_type
 from emr_constructs._internal.validation import check_range
 from emr_constructs.monitoring.alarms import notify
 from emr_constructs.monitoring.ec2_metrics import DEFAULT_PERIOD, EmrClusterMetricFactory
@@ -68,6 +69,8 @@ class EmrClusterMonitoring(Construct):
         thresholds: EmrClusterAlarmThresholds | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        check_type("instance_groups", instance_groups, bool)
+        check_type("thresholds", thresholds, EmrClusterAlarmThresholds, optional=True)
         thresholds = thresholds or EmrClusterAlarmThresholds()
         thresholds.validate()
         m = EmrClusterMetricFactory(cluster.cluster_id)

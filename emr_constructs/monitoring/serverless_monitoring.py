@@ -11,6 +11,7 @@ from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from emr_constructs._internal.types import check_sequence_of, check_type
 from emr_constructs._internal.validation import check_range
 from emr_constructs.monitoring.alarms import notify
 from emr_constructs.monitoring.serverless_metrics import (
@@ -84,6 +85,8 @@ class EmrServerlessMonitoring(Construct):
         thresholds: ServerlessAlarmThresholds | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        check_sequence_of("worker_types", worker_types, str, optional=False)
+        check_type("thresholds", thresholds, ServerlessAlarmThresholds, optional=True)
         thresholds = thresholds or ServerlessAlarmThresholds()
         thresholds.validate()
         m = ServerlessMetricFactory(application.application_id, application.application_name, application.release_label)

@@ -12,6 +12,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from emr_constructs._internal.types import check_enum, check_text, check_type
 from emr_constructs._internal.validation import fail
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
 from emr_constructs.core.iam_actions import KMS_KEY_POLICY_SERVICE_ACTIONS, S3
@@ -71,6 +72,8 @@ class EncryptionKey(Construct):
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
+        check_text("description", description, optional=False)
+        check_type("removal_policy", removal_policy, RemovalPolicy)
         self.key = kms.Key(
             self,
             "Key",
@@ -109,6 +112,8 @@ class SecureBucket(Construct):
         auto_delete_objects: bool | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        check_type("removal_policy", removal_policy, RemovalPolicy)
+        check_type("auto_delete_objects", auto_delete_objects, bool, optional=True)
         # CloudFormation cannot delete a bucket that still holds objects or object versions; aws-cdk-lib's handler
         # deletes every version. See: https://docs.aws.amazon.com/AmazonS3/latest/userguide/delete-bucket.html
         empty_on_delete = (
@@ -209,6 +214,8 @@ class SecureLogGroup(Construct):
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
+        check_enum("retention", retention, logs.RetentionDays, optional=False)
+        check_type("removal_policy", removal_policy, RemovalPolicy)
         if encryption_key is None:
             encryption_key = EncryptionKey(
                 self, "Key", description=f"Encrypts log group {self.node.path}", removal_policy=removal_policy
