@@ -10,9 +10,20 @@ import re
 from enum import Enum
 from typing import Any
 
-from aws_cdk import Acknowledgment, Stack, Validations
+from aws_cdk import Acknowledgment, CfnResource, Stack, Validations
 from aws_cdk import aws_iam as iam
 from constructs import IConstruct
+
+_DEPLOY_TIME_LAMBDA_RULES = (
+    "HIPAA.Security-LambdaConcurrency",
+    "HIPAA.Security-LambdaDLQ",
+    "HIPAA.Security-LambdaInsideVPC",
+    "NIST.800.53.R5-LambdaConcurrency",
+    "NIST.800.53.R5-LambdaDLQ",
+    "NIST.800.53.R5-LambdaInsideVPC",
+    "PCI.DSS.321-LambdaInsideVPC",
+)
+"""Reserved concurrency, a DLQ and VPC placement: rules that a function running only during deployment does not need."""
 
 _DEPLOY_TIME_FUNCTION_RULES = (
     "AwsSolutions-IAM4",
@@ -21,13 +32,7 @@ _DEPLOY_TIME_FUNCTION_RULES = (
     "NIST.800.53.R5-IAMNoInlinePolicy",
     "PCI.DSS.321-IAMNoInlinePolicy",
     "AwsSolutions-L1",
-    "HIPAA.Security-LambdaConcurrency",
-    "HIPAA.Security-LambdaDLQ",
-    "HIPAA.Security-LambdaInsideVPC",
-    "NIST.800.53.R5-LambdaConcurrency",
-    "NIST.800.53.R5-LambdaDLQ",
-    "NIST.800.53.R5-LambdaInsideVPC",
-    "PCI.DSS.321-LambdaInsideVPC",
+    *_DEPLOY_TIME_LAMBDA_RULES,
 )
 """The rules a Lambda function that only runs during deployment (a custom-resource provider) is acknowledged for."""
 
@@ -185,15 +190,7 @@ class Reason(Enum):
         "retry); it reaches only S3 and the CloudFormation response URL, so it needs no VPC; Lambda only lets a "
         "function reserve concurrency while 100 stay unreserved in the account, which would fail the first deploy on "
         "new accounts with a reduced concurrency quota",
-        (
-            "HIPAA.Security-LambdaConcurrency",
-            "HIPAA.Security-LambdaDLQ",
-            "HIPAA.Security-LambdaInsideVPC",
-            "NIST.800.53.R5-LambdaConcurrency",
-            "NIST.800.53.R5-LambdaDLQ",
-            "NIST.800.53.R5-LambdaInsideVPC",
-            "PCI.DSS.321-LambdaInsideVPC",
-        ),
+        _DEPLOY_TIME_LAMBDA_RULES,
     )
 
     KUBECTL_ISOLATED_SUBNETS_WITH_ENDPOINTS = (
@@ -271,14 +268,15 @@ def _acknowledge_iam_findings(construct: IConstruct, reason: Reason) -> None:
     ``construct``, each acknowledged with its exact finding id."""
     stack = Stack.of(construct)
     for node in construct.node.find_all():
-        if isinstance(node, iam.CfnRole) and "AwsSolutions-IAM4" in reason.rules:
-            for arn in stack.resolve(node.managed_policy_arns) or []:
+        role = _role_properties(stack, node)
+        if role is not None and "AwsSolutions-IAM4" in reason.rules:
+            for arn in role.get("ManagedPolicyArns") or []:
                 acknowledge_finding(node, reason, "AwsSolutions-IAM4", "Policy::" + _finding_text(arn))
         documents: list[Any] = []
         if isinstance(node, (iam.CfnPolicy, iam.CfnManagedPolicy)):
             documents.append(stack.resolve(node.policy_document))
-        if isinstance(node, iam.CfnRole):
-            documents += [stack.resolve(p)["PolicyDocument"] for p in stack.resolve(node.policies) or []]
+        if role is not None:
+            documents += [policy["PolicyDocument"] for policy in role.get("Policies") or []]
         if "AwsSolutions-IAM5" not in reason.rules:
             continue
         for document in documents:
@@ -289,6 +287,18 @@ def _acknowledge_iam_findings(construct: IConstruct, reason: Reason) -> None:
                         text = _finding_text(value)
                         if "*" in text:
                             acknowledge_finding(node, reason, "AwsSolutions-IAM5", f"{kind}::{text}")
+
+
+def _role_properties(stack: Stack, node: IConstruct) -> dict[str, Any] | None:
+    """A role's ``ManagedPolicyArns`` and inline ``Policies`` as CloudFormation writes them, for an ``iam.CfnRole``
+    or a plain ``CfnResource`` of type ``AWS::IAM::Role`` (as aws-cdk.integ-tests-alpha generates); else ``None``."""
+    if isinstance(node, iam.CfnRole):
+        policies = [stack.resolve(policy) for policy in stack.resolve(node.policies) or []]
+        return {"ManagedPolicyArns": stack.resolve(node.managed_policy_arns), "Policies": policies}
+    if isinstance(node, CfnResource) and node.cfn_resource_type == "AWS::IAM::Role":
+        properties: dict[str, Any] = stack.resolve(node._cfn_properties)  # protected in TypeScript, public in jsii
+        return properties
+    return None
 
 
 def _finding_text(value: Any) -> str:

@@ -25,7 +25,7 @@ from aws_cdk import aws_s3_deployment as s3deploy
 from aws_cdk import aws_sns as sns
 from aws_cdk.integ_tests_alpha import ExpectedResult, IApiCall, IntegTest, Match
 
-from emr_constructs.compliance.acknowledgments import Reason, acknowledge, acknowledge_finding, nag_resource_text
+from emr_constructs.compliance.acknowledgments import Reason, acknowledge
 from emr_constructs.storage import SecureBucket, SecureLogGroup
 from stacks.app_builder import build_stacks
 from stacks.config import ConfigError, EnvironmentConfig, load_config
@@ -295,37 +295,15 @@ def _generic_roles(stack: cdk.Stack) -> list[cdk.CfnResource]:
 
 def acknowledge_test_infrastructure(assertions: cdk.Stack) -> None:
     """The Lambda functions, roles and waiter state machines that integ-tests-alpha and BucketDeployment generate
-    in the assertion stack: deployment-time custom-resource machinery, acknowledged with the registry's reason.
-
-    integ-tests-alpha writes its roles as plain ``CfnResource``s (not ``iam.CfnRole``), so their IAM4/IAM5 findings
-    are acknowledged here one by one, as ``acknowledge`` does for ``iam.CfnRole``.
-    """
+    in the assertion stack: deployment-time custom-resource machinery, acknowledged with the registry's reason
+    (``acknowledge`` reads integ-tests-alpha's plain ``CfnResource`` roles like ``iam.CfnRole``)."""
     reason = Reason.INTEG_TEST_ASSERTIONS
     for node in assertions.node.find_all():
         if not isinstance(node, cdk.CfnResource):
             continue
         kind = node.cfn_resource_type
-        if kind == "AWS::Lambda::Function" or isinstance(node, iam.CfnRole | iam.CfnPolicy):
+        if kind in ("AWS::Lambda::Function", "AWS::IAM::Role") or isinstance(node, iam.CfnPolicy):
             acknowledge(node, reason)
-        elif kind == "AWS::IAM::Role":
-            _acknowledge_generic_role(node, reason)
-
-
-def _acknowledge_generic_role(role: cdk.CfnResource, reason: Reason) -> None:
-    # The role's properties as written (integ-tests-alpha's Lazy inline policy included).
-    properties = role.stack.resolve(role._cfn_properties)  # protected in TypeScript, visible through jsii
-    for arn in properties.get("ManagedPolicyArns") or []:
-        acknowledge_finding(role, reason, "AwsSolutions-IAM4", "Policy::" + nag_resource_text(role, arn))
-    for policy in properties.get("Policies") or []:
-        for statement in policy["PolicyDocument"]["Statement"]:
-            for kind in ("Action", "Resource"):
-                values = statement.get(kind, [])
-                for value in values if isinstance(values, list) else [values]:
-                    text = nag_resource_text(role, value)
-                    if "*" in text:
-                        acknowledge_finding(role, reason, "AwsSolutions-IAM5", f"{kind}::{text}")
-    plain = [rule for rule in reason.rules if rule not in ("AwsSolutions-IAM4", "AwsSolutions-IAM5")]
-    cdk.Validations.of(role).acknowledge(*(cdk.Acknowledgment(id=rule, reason=reason.text) for rule in plain))
 
 
 def main(build: Any) -> None:
