@@ -55,8 +55,14 @@ def _run(command: list[str], cwd: Path, timeout: int = 600) -> subprocess.Comple
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # Build from a copy of the project files: pip builds in the source tree (build/, *.egg-info), which another
+    # build or a reader of the work tree would otherwise share.
+    source = tmp_path_factory.mktemp("source")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    shutil.copytree(ROOT / "emr_constructs", source / "emr_constructs", ignore=shutil.ignore_patterns("__pycache__"))
     dist = tmp_path_factory.mktemp("dist")
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", str(ROOT), "-w", str(dist)], cwd=dist)
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", str(source), "-w", str(dist)], cwd=dist)
     (built,) = dist.glob("emr_constructs-*.whl")
     return built
 
