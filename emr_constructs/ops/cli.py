@@ -20,191 +20,38 @@ from __future__ import annotations
 
 import json
 import sys
-import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
-import boto3
 import click
-from botocore.config import Config
-from botocore.exceptions import ClientError, NoCredentialsError, NoRegionError
 from click.core import ParameterSource
 
-from emr_constructs.core.outputs import EMRCTL_READS, StackOutput
+from emr_constructs.core.outputs import EMRCTL_READS
 from emr_constructs.core.releases import DEFAULT_EKS_RELEASE_LABEL, EKS, ReleaseLabel
 from emr_constructs.core.spark import DRIVER_POD_TEMPLATE_CONF, EXECUTOR_POD_TEMPLATE_CONF
 from emr_constructs.jobs.spec import SparkJob
-from emr_constructs.ops.runtimes import Ec2Runtime, EksRuntime, NotFound, RunState, Runtime, ServerlessRuntime
+from emr_constructs.ops.common import (
+    EXIT_AWS,
+    EXIT_BAD_SPEC,
+    EXIT_CLUSTER_TERMINATED,
+    EXIT_CREDENTIALS,
+    EXIT_JOB_FAILED,
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_TIMEOUT,
+    EXIT_UNEXPECTED,
+    EXIT_USAGE,
+    Context,
+    Failure,
+    aws_errors,
+    follow,
+    resolve_target,
+    stack_value,
+    terminated_cluster_message,
+    wait_for,
+)
+from emr_constructs.ops.runtimes import EksRuntime
 from emr_constructs.ops.specfile import Spec, SpecError, load_spec
-
-EXIT_OK, EXIT_JOB_FAILED, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_AWS, EXIT_TIMEOUT, EXIT_CREDENTIALS = 0, 1, 2, 3, 4, 5, 6
-EXIT_CLUSTER_TERMINATED, EXIT_BAD_SPEC, EXIT_UNEXPECTED = 7, 8, 9
-RETRIES = Config(retries={"mode": "adaptive", "max_attempts": 8})
-SERVICES = {"serverless": "emr-serverless", "ec2": "emr", "eks": "emr-containers"}
-
-
-class Failure(Exception):
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-@contextmanager
-def aws_errors() -> Iterator[None]:
-    """Turn expected failures into one-line errors with distinct exit codes (never a traceback)."""
-    try:
-        yield
-    except NotFound as err:
-        raise Failure(EXIT_NOT_FOUND, str(err)) from err
-    except NoCredentialsError as err:
-        raise Failure(EXIT_CREDENTIALS, "no AWS credentials found (set AWS_PROFILE or AWS_ACCESS_KEY_ID)") from err
-    except NoRegionError as err:
-        raise Failure(EXIT_USAGE, "no AWS region (pass --region or set AWS_REGION)") from err
-    except ClientError as err:
-        code = err.response.get("Error", {}).get("Code", "")
-        message = err.response.get("Error", {}).get("Message", str(err))
-        if code in ("ResourceNotFoundException", "NoSuchEntity", "ValidationError") and "not exist" in message.lower():
-            raise Failure(EXIT_NOT_FOUND, message) from err
-        if code in ("ThrottlingException", "Throttling", "TooManyRequestsException"):
-            raise Failure(EXIT_AWS, f"AWS is throttling requests after retries: {message}") from err
-        raise Failure(EXIT_AWS, f"{code}: {message}") from err
-
-
-class Context:
-    def __init__(self, region: str | None, endpoint_url: str | None, profile: str | None, as_json: bool) -> None:
-        self.session = boto3.session.Session(profile_name=profile, region_name=region)
-        self.endpoint_url = endpoint_url
-        self.as_json = as_json
-
-    def client(self, service: str) -> Any:
-        return self.session.client(service, endpoint_url=self.endpoint_url, config=RETRIES)
-
-    def runtime(self, name: str) -> Runtime:
-        client = self.client(SERVICES[name])
-        if name == "serverless":
-            return ServerlessRuntime(client)
-        if name == "ec2":
-            return Ec2Runtime(client)
-        return EksRuntime(client)
-
-    def emit(self, data: dict[str, Any], text: str) -> None:
-        click.echo(json.dumps(data, default=str) if self.as_json else text)
-
-    def stack_outputs(self, stack: str) -> dict[str, str]:
-        stacks = self.client("cloudformation").describe_stacks(StackName=stack)["Stacks"]
-        return {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
-
-    def role_arn(self, role: str) -> str:
-        if role.startswith("arn:"):
-            return role
-        try:
-            return str(self.client("iam").get_role(RoleName=role)["Role"]["Arn"])
-        except ClientError as err:
-            if err.response.get("Error", {}).get("Code") == "NoSuchEntity":
-                raise NotFound(f"IAM role {role!r} not found") from err
-            raise
-
-
-def wait_for(
-    runtime: Runtime,
-    target_id: str,
-    run_id: str,
-    *,
-    timeout: float,
-    interval: float,
-    on_change: Callable[[RunState, float], None],
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
-) -> RunState:
-    """Poll until the run reaches a terminal state; report each state transition; raise ``Failure`` on timeout."""
-    start = clock()
-    last: str | None = None
-    while True:
-        state = runtime.describe(target_id, run_id)
-        elapsed = clock() - start
-        if state.state != last:
-            on_change(state, elapsed)
-            last = state.state
-        if state.terminal:
-            return state
-        if elapsed >= timeout:
-            raise Failure(EXIT_TIMEOUT, f"timed out after {elapsed:.0f} s; {run_id} is still {state.state}")
-        sleep(interval)
-
-
-def _follow(ctx: Context, runtime: Runtime, target_id: str, run_id: str, timeout: float, interval: float) -> None:
-    live = sys.stdout.isatty() and not ctx.as_json
-    if live:
-        from rich.console import Console
-
-        console = Console()
-        status = console.status(f"{run_id}: waiting")
-        status.start()
-
-        def on_change(state: RunState, elapsed: float) -> None:
-            status.update(f"{run_id}: {state.state} ({elapsed:.0f} s)")
-            console.log(f"{run_id} is {state.state} after {elapsed:.0f} s")
-    else:
-
-        def on_change(state: RunState, elapsed: float) -> None:
-            if not ctx.as_json:
-                click.echo(f"{elapsed:7.0f}s  {run_id}  {state.state}")
-
-    try:
-        final = wait_for(runtime, target_id, run_id, timeout=timeout, interval=interval, on_change=on_change)
-    finally:
-        if live:
-            status.stop()
-    ctx.emit(
-        {"id": run_id, "state": final.state, "details": final.details},
-        f"{run_id} {final.state} {final.details}".strip(),
-    )
-    if not final.succeeded:
-        raise Failure(EXIT_JOB_FAILED, f"{run_id} ended {final.state}: {final.details}".rstrip(": "))
-
-
-def terminated_cluster_message(stack: str, cluster_id: str, state: str, reason: str) -> str:
-    """What happened to the stack's cluster and the supported way to get a new one."""
-    return (
-        f"stack {stack!r}: its cluster {cluster_id} is {state}" + (f" ({reason})" if reason else "") + ". "
-        "EMR never restarts a terminated cluster, and CloudFormation still holds it (a long-running cluster ends this "
-        "way after idle auto-termination), so a plain `cdk deploy` changes nothing. To recreate it, increase "
-        "ec2.cluster_generation in cdk.json (environments.<env>.ec2.cluster_generation) and run "
-        f"`cdk deploy {stack}`: CloudFormation replaces the cluster, whose new id is the stack's ClusterId output."
-    )
-
-
-def _target(
-    ctx: Context, runtime_name: str, target: str | None, stack: str | None, *, live: bool = False
-) -> tuple[Runtime, str, dict[str, str]]:
-    """Resolve the target, from ``--stack`` outputs if given. With ``--stack`` on EMR on EC2, a terminated cluster
-    fails a command that needs a ``live`` cluster (exit 7) and is a warning for the others (history stays readable).
-    """
-    runtime = ctx.runtime(runtime_name)
-    outputs: dict[str, str] = {}
-    if stack:
-        outputs = ctx.stack_outputs(stack)
-        key = EMRCTL_READS[runtime_name].target.key
-        if key not in outputs:
-            raise NotFound(f"stack {stack!r} has no output {key!r}")
-        target = target or outputs[key]
-    if not target:
-        raise Failure(EXIT_USAGE, "name the target (application / cluster / virtual cluster) or pass --stack")
-    target_id = runtime.resolve(target)
-    if stack and isinstance(runtime, Ec2Runtime):
-        state, reason = runtime.cluster_status(target_id)
-        if state in Ec2Runtime.CLUSTER_GONE:
-            message = terminated_cluster_message(stack, target_id, state, reason)
-            if live:
-                raise Failure(EXIT_CLUSTER_TERMINATED, message)
-            click.echo(f"warning: {message}", err=True)
-    return runtime, target_id, outputs
-
-
-def stack_value(outputs: Mapping[str, str], output: StackOutput | None) -> str | None:
-    """The value of ``output`` among a stack's ``outputs``; ``None`` when the stack (or the runtime) has none."""
-    return None if output is None else outputs.get(output.key)
 
 
 def configure_eks(
@@ -330,7 +177,7 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
         if spec_file and "name" in fields and "entry_point" in fields:
             _make_job(spec_file, fields, conf, None)  # the spec's values are checked before any AWS call
         with aws_errors():
-            runtime, target_id, outputs = _target(ctx, runtime_name, target, stack, live=True)
+            runtime, target_id, outputs = resolve_target(ctx, runtime_name, target, stack, live=True)
             reads = EMRCTL_READS[runtime_name]
             role_value = role or spec_role or stack_value(outputs, reads.role)
             fields.setdefault("log_uri", stack_value(outputs, reads.log_uri))
@@ -340,7 +187,7 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
             run_id = runtime.submit(target_id, job)
             ctx.emit({"target": target_id, "id": run_id}, f"submitted {run_id} to {target_id}")
             if wait:
-                _follow(ctx, runtime, target_id, run_id, timeout, interval)
+                follow(ctx, runtime, target_id, run_id, timeout, interval)
 
     @group.command(help="Show the state of a run.")
     @target_option
@@ -349,7 +196,7 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
     @click.pass_obj
     def status(ctx: Context, target: str | None, stack: str | None, run_id: str) -> None:
         with aws_errors():
-            runtime, target_id, _ = _target(ctx, runtime_name, target, stack)
+            runtime, target_id, _ = resolve_target(ctx, runtime_name, target, stack)
             state = runtime.describe(target_id, run_id)
             ctx.emit({"id": run_id, "state": state.state, "details": state.details}, f"{run_id} {state.state}")
 
@@ -362,8 +209,8 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
     @click.pass_obj
     def wait(ctx: Context, target: str | None, stack: str | None, run_id: str, timeout: float, interval: float) -> None:
         with aws_errors():
-            runtime, target_id, _ = _target(ctx, runtime_name, target, stack)
-            _follow(ctx, runtime, target_id, run_id, timeout, interval)
+            runtime, target_id, _ = resolve_target(ctx, runtime_name, target, stack)
+            follow(ctx, runtime, target_id, run_id, timeout, interval)
 
     @group.command(help="Cancel a run.")
     @target_option
@@ -372,7 +219,7 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
     @click.pass_obj
     def cancel(ctx: Context, target: str | None, stack: str | None, run_id: str) -> None:
         with aws_errors():
-            runtime, target_id, _ = _target(ctx, runtime_name, target, stack)
+            runtime, target_id, _ = resolve_target(ctx, runtime_name, target, stack)
             runtime.cancel(target_id, run_id)
             ctx.emit({"id": run_id, "cancelled": True}, f"cancel requested for {run_id}")
 
@@ -382,7 +229,7 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
     @click.pass_obj
     def list_runs(ctx: Context, target: str | None, stack: str | None) -> None:
         with aws_errors():
-            runtime, target_id, _ = _target(ctx, runtime_name, target, stack)
+            runtime, target_id, _ = resolve_target(ctx, runtime_name, target, stack)
             runs = runtime.list_runs(target_id)
             if ctx.as_json:
                 click.echo(json.dumps(runs))
@@ -398,7 +245,7 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
     @click.pass_obj
     def logs(ctx: Context, target: str | None, stack: str | None, run_id: str, log_uri: str | None) -> None:
         with aws_errors():
-            runtime, target_id, outputs = _target(ctx, runtime_name, target, stack)
+            runtime, target_id, outputs = resolve_target(ctx, runtime_name, target, stack)
             stack_log_uri = stack_value(outputs, EMRCTL_READS[runtime_name].log_uri)
             location = runtime.log_location(target_id, run_id, log_uri or stack_log_uri)
             ctx.emit({"id": run_id, "driver_stdout": location}, location)
@@ -464,3 +311,22 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+__all__ = [
+    "EXIT_AWS",
+    "EXIT_BAD_SPEC",
+    "EXIT_CLUSTER_TERMINATED",
+    "EXIT_CREDENTIALS",
+    "EXIT_JOB_FAILED",
+    "EXIT_NOT_FOUND",
+    "EXIT_OK",
+    "EXIT_TIMEOUT",
+    "EXIT_UNEXPECTED",
+    "EXIT_USAGE",
+    "Context",
+    "Failure",
+    "cli",
+    "main",
+    "terminated_cluster_message",
+    "wait_for",
+]

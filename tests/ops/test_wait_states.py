@@ -10,7 +10,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from emr_constructs.ops.cli import (
+from emr_constructs.ops.common import (
     EXIT_AWS,
     EXIT_JOB_FAILED,
     EXIT_TIMEOUT,
