@@ -10,4 +10,5 @@ or jsii, so the CLI starts fast and the knowledge is written once.
 - ``spark``: spark-submit arguments.
 - ``tags``: cost-allocation and library tag keys.
 - ``outputs``: the output keys of the reference stacks, which the stacks write and ``emrctl --stack`` reads.
+- ``replacement``: the properties whose change replaces an EMR resource, and the library prop that sets each.
 """
