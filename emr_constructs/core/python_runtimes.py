@@ -68,7 +68,7 @@ _BY_MAJOR: dict[int, _Image] = {
     6: _Image("3.7", "Amazon Linux 2", (2, 26)),
     7: _Image("3.9", "Amazon Linux 2023", (2, 34)),
 }
-"""Per EMR major release line: the default ``python3``, the operating system and its glibc (see the module docstring)."""
+"""Per EMR major release line: the default ``python3``, the operating system and its glibc (see above)."""
 
 _MANYLINUX = (("manylinux_2_28", (2, 28)), ("manylinux2014", (2, 17)))
 """The wheel platform families ``emrctl package`` asks pip for, newest first, with the glibc each needs (PEP 600;

@@ -63,3 +63,30 @@ def spark_submit_command(
     """``spark-submit --deploy-mode <mode> <parameters> <entry point> <arguments>``: the arguments of a
     ``command-runner.jar`` step; build ``parameters`` with ``spark_submit_parameters``."""
     return ["spark-submit", "--deploy-mode", deploy_mode.value, *parameters, entry_point, *arguments]
+
+
+PYTHON_DEPENDENCIES_ALIAS = "deps"
+"""The directory a Python dependency archive (``SparkJob.python_dependencies``) is unpacked into, in the working
+directory of the driver and of every executor (``<uri>#deps``)."""
+ARCHIVES_CONF = "spark.archives"
+"""Archives unpacked into each executor's (and, on Kubernetes and YARN cluster mode, the driver's) working directory
+(Spark 3.1+). ``--archives`` on the command line wins over it.
+See: https://spark.apache.org/docs/latest/configuration.html#runtime-environment"""
+EXECUTOR_ENV_PREFIX = "spark.executorEnv."
+"""``spark.executorEnv.[EnvironmentVariableName]``: an environment variable of the executor processes.
+See: https://spark.apache.org/docs/latest/configuration.html#runtime-environment"""
+DRIVER_ENV_PREFIX = {
+    "serverless": "spark.emr-serverless.driverEnv.",
+    "eks": "spark.kubernetes.driverEnv.",
+    "ec2": "spark.yarn.appMasterEnv.",
+}
+"""Per runtime, the prefix of the Spark property that sets an environment variable of the driver:
+
+- EMR Serverless ``spark.emr-serverless.driverEnv.[Name]`` (with ``spark.executorEnv.[Name]`` for executors).
+  See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/using-java-runtime.html
+- EMR on EKS (Spark on Kubernetes) ``spark.kubernetes.driverEnv.[EnvironmentVariableName]``.
+  See: https://spark.apache.org/docs/latest/running-on-kubernetes.html#spark-properties
+- EMR on EC2 steps (YARN cluster mode: the driver runs in the application master)
+  ``spark.yarn.appMasterEnv.[EnvironmentVariableName]``.
+  See: https://spark.apache.org/docs/latest/running-on-yarn.html#spark-properties
+"""

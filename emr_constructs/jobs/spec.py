@@ -16,9 +16,13 @@ from typing import Any
 
 from emr_constructs.core.releases import check_eks_release_label
 from emr_constructs.core.spark import (
+    ARCHIVES_CONF,
     COMMAND_RUNNER_JAR,
+    DRIVER_ENV_PREFIX,
     DRIVER_POD_TEMPLATE_CONF,
+    EXECUTOR_ENV_PREFIX,
     EXECUTOR_POD_TEMPLATE_CONF,
+    PYTHON_DEPENDENCIES_ALIAS,
     ActionOnFailure,
     DeployMode,
     spark_submit_command,
@@ -38,6 +42,9 @@ from emr_constructs.core.validation import (
 )
 
 ACTIONS_ON_FAILURE = tuple(action.value for action in ActionOnFailure)
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip", ".tar", ".jar")
+"""The archives Spark unpacks (``spark.archives``).
+See: https://spark.apache.org/docs/latest/configuration.html#runtime-environment"""
 
 
 def _s3(value: str) -> bool:
@@ -55,6 +62,10 @@ class SparkJob:
         typed Spark properties (memory like ``"4g"``). Default: the runtime's defaults.
     :param conf: any other Spark properties.
     :param py_files: / ``archives``: ``s3://`` URIs (e.g. a packed virtualenv ``pyenv.tar.gz#environment``).
+    :param python_dependencies: the ``s3://`` URI of an archive of Python packages built for the runtime's Python
+        and CPU (``emrctl package``). Each renderer unpacks it as ``deps`` next to the driver and the executors and
+        puts it on their ``PYTHONPATH``, keeping the runtime's ``python3``; it joins the job's ``archives`` and
+        ``spark.archives`` and ``PYTHONPATH`` values given in ``conf`` (never replacing them). Default: none.
     :param runtime_role_arn: the role the job runs as (runtime role, Serverless job role, EKS execution role).
     :param log_uri: ``s3://`` prefix for the job's logs. Default: the runtime's default logging.
     :param timeout_minutes: Default: the runtime's default.
@@ -72,6 +83,7 @@ class SparkJob:
     conf: Mapping[str, str] = field(default_factory=dict)
     py_files: Sequence[str] = ()
     archives: Sequence[str] = ()
+    python_dependencies: str | None = None
     runtime_role_arn: str | None = None
     log_uri: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -88,6 +100,7 @@ class SparkJob:
             for i, uri in enumerate(getattr(self, prop)):
                 if not _s3(uri.split("#", 1)[0]):
                     raise fail(f"{prop}[{i}]", uri, "must be an s3:// URI")
+        self._check_python_dependencies()
         if self.log_uri is not None and not _s3(self.log_uri):
             raise fail("log_uri", self.log_uri, "must be an s3:// URI")
         for prop in ("driver_cores", "executor_cores", "executor_instances", "timeout_minutes"):
@@ -118,8 +131,29 @@ class SparkJob:
                 check_text(prop, value)
         for prop in ("driver_cores", "executor_cores", "executor_instances", "timeout_minutes"):
             check_int(prop, getattr(self, prop))
+        check_type("python_dependencies", self.python_dependencies, str, optional=True)
         check_mapping_of("tags", self.tags, str, str)
         check_type("action_on_failure", self.action_on_failure, str)
+
+    def _check_python_dependencies(self) -> None:
+        uri = self.python_dependencies
+        if uri is None or contains_unresolved(uri):
+            return
+        if not is_s3_uri(uri) or "#" in uri:
+            raise fail(
+                "python_dependencies",
+                uri,
+                f"must be an s3:// URI without '#alias' (it is unpacked as '{PYTHON_DEPENDENCIES_ALIAS}'), such as "
+                "'s3://bucket/scripts/deps.tar.gz'",
+            )
+        if not uri.lower().endswith(ARCHIVE_SUFFIXES):
+            raise fail("python_dependencies", uri, f"must be an archive: {', '.join(ARCHIVE_SUFFIXES)}")
+        alias = f"#{PYTHON_DEPENDENCIES_ALIAS}"
+        given = [(f"archives[{i}]", a) for i, a in enumerate(self.archives)]
+        given += [(f"conf[{ARCHIVES_CONF!r}]", a) for a in self.conf.get(ARCHIVES_CONF, "").split(",")]
+        for prop, archive in given:
+            if archive.strip().endswith(alias) and archive.strip() != f"{uri}{alias}":
+                raise fail(prop, archive, f"unpacks as '{PYTHON_DEPENDENCIES_ALIAS}', which python_dependencies uses")
 
     # ---- Spark properties ---------------------------------------------------------------------------------------
 
@@ -136,24 +170,56 @@ class SparkJob:
         props.update(self.conf)
         return props
 
-    def spark_submit_parameters(self, extra: Mapping[str, str] | None = None) -> list[str]:
-        """``--class``, ``--py-files``, ``--archives`` and ``--conf k=v`` arguments for spark-submit."""
+    def spark_submit_parameters(
+        self, extra: Mapping[str, str] | None = None, *, runtime: str | None = None
+    ) -> list[str]:
+        """``--class``, ``--py-files``, ``--archives`` and ``--conf k=v`` arguments for spark-submit on ``runtime``
+        (``serverless``, ``ec2`` or ``eks``; needed only with ``python_dependencies``)."""
+        archives, conf = self._with_python_dependencies(runtime)
         return spark_submit_parameters(
             main_class=self.main_class,
             py_files=self.py_files,
-            archives=self.archives,
-            conf={**self.spark_properties(), **(extra or {})},
+            archives=archives,
+            conf={**conf, **(extra or {})},
         )
+
+    def _with_python_dependencies(self, runtime: str | None) -> tuple[list[str], dict[str, str]]:
+        """The archives and Spark properties with ``python_dependencies`` merged in: the archive joins the
+        ``archives`` list when the job has one (spark-submit's ``--archives`` wins over ``spark.archives``), else
+        ``spark.archives`` (Serverless, EKS, or when ``conf`` sets it), else ``--archives`` (EC2); ``./deps`` is
+        appended to the driver's and the executors' ``PYTHONPATH``, after any entries ``conf`` gives."""
+        archives, props = list(self.archives), self.spark_properties()
+        uri = self.python_dependencies
+        if uri is None:
+            return archives, props
+        if runtime not in DRIVER_ENV_PREFIX:
+            allowed = ", ".join(DRIVER_ENV_PREFIX)
+            raise fail("python_dependencies", uri, f"rendering needs the runtime: one of {allowed}")
+        entry = f"{uri}#{PYTHON_DEPENDENCIES_ALIAS}"
+        listed = [a.strip() for a in props.get(ARCHIVES_CONF, "").split(",") if a.strip()]
+        if entry not in archives and entry not in listed:
+            if archives or (runtime == "ec2" and not listed):
+                archives.append(entry)
+            else:
+                props[ARCHIVES_CONF] = ",".join([*listed, entry])
+        path = f"./{PYTHON_DEPENDENCIES_ALIAS}"
+        for key in (f"{DRIVER_ENV_PREFIX[runtime]}PYTHONPATH", f"{EXECUTOR_ENV_PREFIX}PYTHONPATH"):
+            entries = [e for e in props.get(key, "").split(":") if e]
+            props[key] = ":".join(entries if path in entries else [*entries, path])
+        return archives, props
 
     # ---- renderers ----------------------------------------------------------------------------------------------
 
     def to_emr_step(self, deploy_mode: str = "cluster") -> dict[str, Any]:
         """A step for EMR on EC2 ``AddJobFlowSteps`` (``Steps[]`` item)."""
+        if self.python_dependencies is not None and DeployMode(deploy_mode) is not DeployMode.CLUSTER:
+            # In client mode the driver runs on the primary node, where YARN unpacks no archive.
+            raise fail("python_dependencies", self.python_dependencies, "needs deploy_mode 'cluster' on EMR on EC2")
         args = spark_submit_command(
             self.entry_point,
             self.arguments,
             deploy_mode=DeployMode(deploy_mode),
-            parameters=self.spark_submit_parameters(),
+            parameters=self.spark_submit_parameters(runtime="ec2"),
         )
         return {
             "Name": self.name,
@@ -176,7 +242,7 @@ class SparkJob:
             "applicationId": application_id,
             "executionRoleArn": self.runtime_role_arn,
             "name": self.name,
-            "jobDriver": {"sparkSubmit": self._spark_submit()},
+            "jobDriver": {"sparkSubmit": self._spark_submit(runtime="serverless")},
         }
         if self.log_uri:
             request["configurationOverrides"] = {
@@ -211,7 +277,7 @@ class SparkJob:
             "name": self.name,
             "executionRoleArn": self.runtime_role_arn,
             "releaseLabel": release_label,
-            "jobDriver": {"sparkSubmitJobDriver": self._spark_submit(templates)},
+            "jobDriver": {"sparkSubmitJobDriver": self._spark_submit(templates, runtime="eks")},
         }
         monitoring: dict[str, Any] = {}
         if self.log_uri:
@@ -227,11 +293,11 @@ class SparkJob:
             request["tags"] = dict(self.tags)
         return request
 
-    def _spark_submit(self, extra: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def _spark_submit(self, extra: Mapping[str, str] | None = None, *, runtime: str) -> dict[str, Any]:
         driver: dict[str, Any] = {"entryPoint": self.entry_point}
         if self.arguments:
             driver["entryPointArguments"] = list(self.arguments)
-        params = self.spark_submit_parameters(extra)
+        params = self.spark_submit_parameters(extra, runtime=runtime)
         if params:
             driver["sparkSubmitParameters"] = shlex.join(params)
         return driver

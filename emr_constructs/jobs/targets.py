@@ -209,7 +209,7 @@ class _VirtualClusterTarget(_JobRunTarget):
         self._role = execution_role
 
     def _task(self, scope: Construct, state_id: str, job: SparkJob) -> sfn.IChainable:
-        params = job.spark_submit_parameters()
+        params = job.spark_submit_parameters(runtime="eks")
         arguments = None
         setup: sfn.Pass | None = None
         if job.arguments:
