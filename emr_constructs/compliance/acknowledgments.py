@@ -192,6 +192,17 @@ class Reason(Enum):
         "new accounts with a reduced concurrency quota",
         _DEPLOY_TIME_LAMBDA_RULES,
     )
+    SERVERLESS_LIFECYCLE_GUARD = (
+        "The function that stops an EMR Serverless application before CloudFormation updates or deletes it runs only "
+        "for its two custom resources, which report any failure to CloudFormation (no DLQ needed), and reaches only "
+        "EMR Serverless, CloudFormation and the response URL (no VPC needed); reserved concurrency would fail the "
+        "first deploy on accounts with a reduced concurrency quota. emr-serverless:ListApplications has no "
+        "resource-level permissions (Resource '*'); the update guard runs before the application exists or changes, "
+        "so its id is unknown and the other actions name this account's and Region's applications/* (and their "
+        "jobruns/*); a tag condition would deny the guard exactly when a change of the application's tags is deployed "
+        "(the guard runs before the new tags are applied)",
+        (*_DEPLOY_TIME_LAMBDA_RULES, "AwsSolutions-IAM5"),
+    )
 
     KUBECTL_ISOLATED_SUBNETS_WITH_ENDPOINTS = (
         "The cluster's kubectl handler runs in isolated subnets on purpose (no NAT gateway); the network stack adds "

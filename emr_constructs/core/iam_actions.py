@@ -31,8 +31,10 @@ class EmrServerless:
     GET_APPLICATION = "emr-serverless:GetApplication"
     GET_DASHBOARD_FOR_JOB_RUN = "emr-serverless:GetDashboardForJobRun"
     GET_JOB_RUN = "emr-serverless:GetJobRun"
+    LIST_APPLICATIONS = "emr-serverless:ListApplications"
     LIST_JOB_RUNS = "emr-serverless:ListJobRuns"
     START_JOB_RUN = "emr-serverless:StartJobRun"
+    STOP_APPLICATION = "emr-serverless:StopApplication"
 
 
 class EmrContainers:
@@ -142,6 +144,12 @@ class Sts:
     ASSUME_ROLE_WITH_WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
     SET_SOURCE_IDENTITY = "sts:SetSourceIdentity"
     TAG_SESSION = "sts:TagSession"
+
+
+class CloudFormation:
+    """AWS CloudFormation (``cloudformation``)."""
+
+    DESCRIBE_STACKS = "cloudformation:DescribeStacks"
 
 
 class Ec2:

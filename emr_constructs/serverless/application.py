@@ -33,6 +33,11 @@ from emr_constructs.releases import SERVERLESS, SERVERLESS_ARM64, SERVERLESS_CUS
 # ApplicationBase moved to base.py; importing it from here keeps working (explicit re-export for mypy).
 from emr_constructs.serverless.base import ApplicationBase as ApplicationBase
 from emr_constructs.serverless.base import _ImportedApplication
+from emr_constructs.serverless.guards import (
+    DEFAULT_RUNNING_JOBS_ON_CHANGE,
+    ApplicationLifecycleGuards,
+    RunningJobsOnChange,
+)
 from emr_constructs.serverless.runtime_configuration import glue_catalog, iceberg, render_configurations
 from emr_constructs.serverless.workers import (
     ApplicationType,
@@ -79,6 +84,19 @@ class EmrServerlessApplication(ApplicationBase):
     :param log_bucket: S3 destination of job logs. Default: a new ``SecureBucket`` (KMS, RETAIN).
     :param cloudwatch_logs: Default: on, to a KMS-encrypted log group created here (retention one year, RETAIN).
     :param managed_persistence: keep Spark UI / logs in EMR-managed storage for 30 days. Default: on.
+    :param lifecycle_guards: Default: on. EMR Serverless updates or deletes an application only while it is CREATED
+        or STOPPED, and one that ran a job stays STARTED until auto-stop (or forever with auto-stop off or
+        pre-initialized capacity): without the guards, ``cdk deploy`` of a changed application (a tag included) and
+        ``cdk destroy`` fail while it is STARTED. Two custom resources (one Lambda function, its role and encrypted
+        log group) stop it first: an update guard the application depends on, run whenever the application's
+        properties change, and a delete guard deleted before it. Auto-start brings the application back on the next
+        job. Turn off if you stop the application yourself before deploying; turning it off on a deployed stack
+        deletes the delete guard, which stops the application once.
+        See: https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_UpdateApplication.html
+    :param running_jobs_on_change: what the guards do with unfinished job runs (StopApplication fails while jobs run).
+        Default: ``RunningJobsOnChange.WAIT``: a deployment never destroys work; jobs that finish within about 14
+        minutes let it proceed, longer ones fail it with a message naming the runs, and CloudFormation rolls back
+        (the application unchanged). ``CANCEL`` always proceeds and loses the jobs; ``FAIL`` fails at once.
     """
 
     def __init__(
@@ -112,6 +130,8 @@ class EmrServerlessApplication(ApplicationBase):
         application_tag: str | None = None,
         cost_center: str | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        lifecycle_guards: bool = True,
+        running_jobs_on_change: RunningJobsOnChange = DEFAULT_RUNNING_JOBS_ON_CHANGE,
     ) -> None:
         super().__init__(scope, construct_id)
         _check_props(locals())
@@ -168,10 +188,12 @@ class EmrServerlessApplication(ApplicationBase):
         self.log_bucket: s3.IBucket = log_bucket or SecureBucket(self, "Logs", removal_policy=removal_policy).bucket
         self.log_uri = f"s3://{self.log_bucket.bucket_name}/{log_prefix}"
         self.log_group: logs.ILogGroup | None = None
+        log_key = None
         cloudwatch = None
         if cloudwatch_logs:
             secure_group = SecureLogGroup(self, "LogGroup", retention=log_retention, removal_policy=removal_policy)
             self.log_group = secure_group.log_group
+            log_key = secure_group.encryption_key
             cloudwatch = emrs.CfnApplication.CloudWatchLoggingConfigurationProperty(
                 enabled=True,
                 log_group_name=secure_group.log_group_name,
@@ -216,6 +238,18 @@ class EmrServerlessApplication(ApplicationBase):
             ),
         )
         self.application_id = self._resource.attr_application_id
+        self.lifecycle_guards: ApplicationLifecycleGuards | None = None
+        if lifecycle_guards:
+            self.lifecycle_guards = ApplicationLifecycleGuards(
+                self,
+                "LifecycleGuards",
+                application=self._resource,
+                application_name=self.application_name,
+                running_jobs_on_change=running_jobs_on_change,
+                encryption_key=log_key,
+                log_retention=log_retention,
+                removal_policy=removal_policy,
+            )
         Tags.of(self).add(APPLICATION_TAG, application_tag or construct_id)
         if cost_center:
             Tags.of(self).add(COST_CENTER_TAG, cost_center)
@@ -307,6 +341,8 @@ def _check_props(props: Mapping[str, Any]) -> None:
     for flag in ("auto_start", "auto_stop", "glue_data_catalog", "iceberg_enabled", "cloudwatch_logs"):
         check_type(flag, props[flag], bool)
     check_type("managed_persistence", props["managed_persistence"], bool)
+    check_type("lifecycle_guards", props["lifecycle_guards"], bool)
+    check_enum("running_jobs_on_change", props["running_jobs_on_change"], RunningJobsOnChange, optional=False)
     check_type("idle_timeout", props["idle_timeout"], Duration)
     check_type("vpc", props["vpc"], ec2.IVpc, optional=True)
     check_type("vpc_subnets", props["vpc_subnets"], ec2.SubnetSelection, optional=True)
