@@ -109,7 +109,8 @@ def send_response(event: dict[str, Any], response: dict[str, Any]) -> None:
     request = urllib.request.Request(
         event["ResponseURL"], data=body, method="PUT", headers={"content-type": "", "content-length": str(len(body))}
     )
-    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - the pre-signed S3 URL CloudFormation sent
+    # The pre-signed S3 URL that CloudFormation sent with the request.
+    with urllib.request.urlopen(request, timeout=30) as answer:
         LOG.info("CloudFormation response: HTTP %s", answer.status)
 
 
