@@ -128,6 +128,7 @@ class Iam:
 
     ADD_ROLE_TO_INSTANCE_PROFILE = "iam:AddRoleToInstanceProfile"
     CREATE_INSTANCE_PROFILE = "iam:CreateInstanceProfile"
+    CREATE_SERVICE_LINKED_ROLE = "iam:CreateServiceLinkedRole"
     DELETE_INSTANCE_PROFILE = "iam:DeleteInstanceProfile"
     GET_INSTANCE_PROFILE = "iam:GetInstanceProfile"
     PASS_ROLE = "iam:PassRole"
@@ -135,6 +136,8 @@ class Iam:
     TAG_INSTANCE_PROFILE = "iam:TagInstanceProfile"
     PASSED_TO_SERVICE = "iam:PassedToService"
     """Condition key: the service principal a role is passed to."""
+    AWS_SERVICE_NAME = "iam:AWSServiceName"
+    """Condition key: the service whose service-linked role a CreateServiceLinkedRole request creates."""
 
 
 class Sts:

@@ -50,6 +50,7 @@ from emr_constructs.ops.common import (
     terminated_cluster_message,
     wait_for,
 )
+from emr_constructs.ops.doctor import doctor
 from emr_constructs.ops.runtimes import EksRuntime
 from emr_constructs.ops.specfile import Spec, SpecError, load_spec
 
@@ -275,6 +276,7 @@ def cli(
 cli.add_command(runtime_group("serverless", "an EMR Serverless application"))
 cli.add_command(runtime_group("ec2", "an EMR on EC2 cluster (steps)"))
 cli.add_command(runtime_group("eks", "an EMR on EKS virtual cluster"))
+cli.add_command(doctor)
 
 
 _DEBUG: list[bool] = []
