@@ -112,6 +112,8 @@ _EXPORTS: dict[str, str] = {
     "EmrServerlessApplication": "emr_constructs.serverless.application",
     "InteractiveConfiguration": "emr_constructs.serverless.application",
     "ApplicationBase": "emr_constructs.serverless.base",
+    "ApplicationLifecycleGuards": "emr_constructs.serverless.guards",
+    "RunningJobsOnChange": "emr_constructs.serverless.guards",
     "glue_catalog": "emr_constructs.serverless.runtime_configuration",
     "iceberg": "emr_constructs.serverless.runtime_configuration",
     "render_configurations": "emr_constructs.serverless.runtime_configuration",
@@ -233,6 +235,8 @@ if TYPE_CHECKING:
     from emr_constructs.serverless.application import EmrServerlessApplication as EmrServerlessApplication
     from emr_constructs.serverless.application import InteractiveConfiguration as InteractiveConfiguration
     from emr_constructs.serverless.base import ApplicationBase as ApplicationBase
+    from emr_constructs.serverless.guards import ApplicationLifecycleGuards as ApplicationLifecycleGuards
+    from emr_constructs.serverless.guards import RunningJobsOnChange as RunningJobsOnChange
     from emr_constructs.serverless.runtime_configuration import glue_catalog as glue_catalog
     from emr_constructs.serverless.runtime_configuration import iceberg as iceberg
     from emr_constructs.serverless.runtime_configuration import render_configurations as render_configurations

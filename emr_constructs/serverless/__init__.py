@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from emr_constructs.serverless.application import EmrServerlessApplication as EmrServerlessApplication
     from emr_constructs.serverless.application import InteractiveConfiguration as InteractiveConfiguration
     from emr_constructs.serverless.base import ApplicationBase as ApplicationBase
+    from emr_constructs.serverless.guards import ApplicationLifecycleGuards as ApplicationLifecycleGuards
+    from emr_constructs.serverless.guards import RunningJobsOnChange as RunningJobsOnChange
     from emr_constructs.serverless.runtime_configuration import glue_catalog as glue_catalog
     from emr_constructs.serverless.runtime_configuration import iceberg as iceberg
     from emr_constructs.serverless.runtime_configuration import render_configurations as render_configurations

@@ -80,7 +80,7 @@ class _PropertiesHash:
         self._resource = resource
 
     def produce(self) -> Any:
-        return properties_hash(_rendered_properties(self._resource))
+        return _properties_hash(_rendered_properties(self._resource))
 
 
 @jsii.implements(IStableAnyProducer)
@@ -103,7 +103,7 @@ def _rendered_properties(resource: CfnResource) -> Any:
     return Stack.of(resource).resolve(resource._cfn_properties)  # protected in TypeScript, public in jsii
 
 
-def properties_hash(properties: Any) -> str:
+def _properties_hash(properties: Any) -> str:
     """Deterministic: the same properties give the same hash in every synthesis."""
     text = json.dumps(properties, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()

@@ -91,7 +91,7 @@ def handle(
     except (GuardError, ClientError) as err:
         LOG.error("Failed: %s", err)
         status, reason = "FAILED", str(err)[:1000]
-    response = {
+    response: dict[str, Any] = {
         "Status": status,
         "Reason": reason,
         "PhysicalResourceId": physical_id,

@@ -61,9 +61,7 @@ class Clock:
 
 
 def client(service: str) -> Any:
-    return boto3.client(
-        service, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
-    )
+    return boto3.client(service, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
 def event(request: str, resource_type: str, **props: Any) -> dict[str, Any]:
@@ -104,7 +102,12 @@ class Run:
 
     # ---- expected calls, in order ----
     def stack_status(self, status: str = "UPDATE_IN_PROGRESS") -> None:
-        stack = {"StackName": "Test", "StackId": STACK_ID, "CreationTime": "2026-01-01T00:00:00Z", "StackStatus": status}
+        stack = {
+            "StackName": "Test",
+            "StackId": STACK_ID,
+            "CreationTime": "2026-01-01T00:00:00Z",
+            "StackStatus": status,
+        }
         self.cfn_stub.add_response("describe_stacks", {"Stacks": [stack]}, {"StackName": STACK_ID})
 
     def list_applications(self, *apps: tuple[str, str, str]) -> None:
@@ -134,13 +137,13 @@ class Run:
             "createdAt": "2026-01-01T00:00:00Z",
             "updatedAt": "2026-01-01T00:00:00Z",
         }
-        self.emr_stub.add_response(
-            "get_application", {"application": application}, {"applicationId": application_id}
-        )
+        self.emr_stub.add_response("get_application", {"application": application}, {"applicationId": application_id})
 
     def not_found(self, application_id: str = APP) -> None:
         self.emr_stub.add_client_error(
-            "get_application", "ResourceNotFoundException", http_status_code=404,
+            "get_application",
+            "ResourceNotFoundException",
+            http_status_code=404,
             expected_params={"applicationId": application_id},
         )
 
@@ -375,7 +378,7 @@ def response_server() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     received: list[dict[str, Any]] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_PUT(self) -> None:  # noqa: N802 - http.server's naming
+        def do_PUT(self) -> None:
             body = self.rfile.read(int(self.headers["content-length"]))
             received.append({"body": json.loads(body), "content-type": self.headers.get("content-type")})
             self.send_response(200)
