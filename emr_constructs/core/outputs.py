@@ -95,6 +95,10 @@ class EmrctlOutputs:
     """The driver pod template of ``submit``'s job runs (EMR on EKS)."""
     executor_pod_template: StackOutput | None = None
     """The executor pod template of ``submit``'s job runs (EMR on EKS)."""
+    data_bucket: StackOutput | None = None
+    """The bucket ``package`` uploads the entry point and the dependency archive to."""
+    job_files_prefix: str = ""
+    """The prefix of ``data_bucket`` that the stack's runtime role may read: where ``package`` uploads."""
 
     def read(self) -> tuple[StackOutput, ...]:
         """Every output read, in declaration order."""
@@ -106,6 +110,7 @@ class EmrctlOutputs:
             self.log_group_name,
             self.driver_pod_template,
             self.executor_pod_template,
+            self.data_bucket,
         )
         return tuple(output for output in candidates if output is not None)
 
@@ -115,8 +120,16 @@ EMRCTL_READS: dict[str, EmrctlOutputs] = {
         target=ServerlessOutput.APPLICATION_ID,
         role=ServerlessOutput.RUNTIME_ROLE_ARN,
         log_uri=ServerlessOutput.LOG_URI,
+        data_bucket=ServerlessOutput.DATA_BUCKET,
+        job_files_prefix="scripts/",
     ),
-    "ec2": EmrctlOutputs(target=Ec2Output.CLUSTER_ID, role=Ec2Output.RUNTIME_ROLE_ARN, log_uri=Ec2Output.LOG_URI),
+    "ec2": EmrctlOutputs(
+        target=Ec2Output.CLUSTER_ID,
+        role=Ec2Output.RUNTIME_ROLE_ARN,
+        log_uri=Ec2Output.LOG_URI,
+        data_bucket=Ec2Output.DATA_BUCKET,
+        job_files_prefix="artifacts/",
+    ),
     "eks": EmrctlOutputs(
         target=EksOutput.VIRTUAL_CLUSTER_ID,
         role=EksOutput.EXECUTION_ROLE_ARN,
@@ -125,6 +138,8 @@ EMRCTL_READS: dict[str, EmrctlOutputs] = {
         log_group_name=EksOutput.LOG_GROUP_NAME,
         driver_pod_template=EksOutput.DRIVER_POD_TEMPLATE,
         executor_pod_template=EksOutput.EXECUTOR_POD_TEMPLATE,
+        data_bucket=EksOutput.DATA_BUCKET,
+        job_files_prefix="scripts/",
     ),
 }
 """Per ``emrctl`` command group (``serverless``, ``ec2``, ``eks``): the stack outputs it reads."""

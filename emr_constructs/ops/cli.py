@@ -51,6 +51,7 @@ from emr_constructs.ops.common import (
     wait_for,
 )
 from emr_constructs.ops.doctor import doctor
+from emr_constructs.ops.package import package
 from emr_constructs.ops.runtimes import EksRuntime
 from emr_constructs.ops.specfile import Spec, SpecError, load_spec
 
@@ -130,6 +131,10 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
     @click.option("--conf", "confs", multiple=True, help="A Spark property key=value (repeatable).")
     @click.option("--role", help="Runtime / execution role: ARN or name.")
     @click.option("--log-uri", help="s3:// prefix for logs.")
+    @click.option(
+        "--python-dependencies",
+        help="s3:// URI of a dependency archive (emrctl package): unpacked as ./deps and put on PYTHONPATH.",
+    )
     @click.option("--action-on-failure", default="CONTINUE", show_default=True, help="EMR on EC2 steps only.")
     @click.option(
         "--release-label",
@@ -152,6 +157,7 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
         confs: tuple[str, ...],
         role: str | None,
         log_uri: str | None,
+        python_dependencies: str | None,
         action_on_failure: str,
         release_label: str,
         wait: bool,
@@ -174,6 +180,8 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
             fields["arguments"] = list(args)
         if log_uri:
             fields.setdefault("log_uri", log_uri)
+        if python_dependencies:
+            fields["python_dependencies"] = python_dependencies
         fields.setdefault("action_on_failure", action_on_failure)
         if spec_file and "name" in fields and "entry_point" in fields:
             _make_job(spec_file, fields, conf, None)  # the spec's values are checked before any AWS call
@@ -276,6 +284,7 @@ def cli(
 cli.add_command(runtime_group("serverless", "an EMR Serverless application"))
 cli.add_command(runtime_group("ec2", "an EMR on EC2 cluster (steps)"))
 cli.add_command(runtime_group("eks", "an EMR on EKS virtual cluster"))
+cli.add_command(package)
 cli.add_command(doctor)
 
 

@@ -205,7 +205,7 @@ def test_ec2_cluster_mode_uses_archives_and_the_application_master_env() -> None
 
 
 def test_ec2_client_mode_is_refused() -> None:
-    with pytest.raises(ValueError, match="python_dependencies: .* needs deploy_mode 'cluster'"):
+    with pytest.raises(ValueError, match=r"python_dependencies: .* needs deploy_mode 'cluster'"):
         dataclasses.replace(DEPS_JOB, python_dependencies=DEPS).to_emr_step("client")
 
 
@@ -247,7 +247,7 @@ def test_the_archive_is_added_once() -> None:
 
 def test_rendering_without_a_runtime_is_refused_only_with_dependencies() -> None:
     assert DEPS_JOB.spark_submit_parameters() == []
-    with pytest.raises(ValueError, match="python_dependencies: .* rendering needs the runtime"):
+    with pytest.raises(ValueError, match=r"python_dependencies: .* rendering needs the runtime"):
         dataclasses.replace(DEPS_JOB, python_dependencies=DEPS).spark_submit_parameters()
 
 
