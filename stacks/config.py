@@ -46,7 +46,7 @@ from emr_constructs.releases import (
     EKS,
     ReleaseLabel,
 )
-from emr_constructs.serverless import Architecture
+from emr_constructs.serverless import Architecture, RunningJobsOnChange
 from emr_constructs.storage.secure import RETENTION_BY_DAYS
 
 DEFAULT_ENVIRONMENT = "default"
@@ -376,6 +376,12 @@ class ServerlessConfig(_Model):
     pipeline_schedule: Text = Field(default="cron(0 3 * * ? *)", pattern=r"^(cron|rate|at)\(.+\)$")
     pipeline_schedule_enabled: Bool = False
     """Off by default: the pipeline runs scripts/wordcount.py, which the data bucket lacks until you upload it."""
+    lifecycle_guards: Bool = True
+    """Stop the application before CloudFormation updates or deletes it (EMR Serverless changes and deletes only a
+    CREATED or STOPPED application), so ``cdk deploy`` and ``cdk destroy`` succeed while it is STARTED."""
+    running_jobs_on_change: Annotated[RunningJobsOnChange, Strict(False)] = RunningJobsOnChange.WAIT
+    """What the guards do with unfinished job runs: ``"wait"`` (up to about 14 minutes, then fail the deploy naming
+    them), ``"cancel"`` or ``"fail"``."""
 
 
 class EksConfig(_Model):

@@ -52,6 +52,7 @@ from emr_constructs.ops.common import (
 )
 from emr_constructs.ops.doctor import doctor
 from emr_constructs.ops.package import package
+from emr_constructs.ops.release import release_command
 from emr_constructs.ops.runtimes import EksRuntime
 from emr_constructs.ops.specfile import Spec, SpecError, load_spec
 
@@ -259,6 +260,7 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
             location = runtime.log_location(target_id, run_id, log_uri or stack_log_uri)
             ctx.emit({"id": run_id, "driver_stdout": location}, location)
 
+    group.add_command(release_command(runtime_name, target_option, stack_option))
     return group
 
 
