@@ -9,13 +9,8 @@ from constructs import Construct, IConstruct
 
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge_finding
 from emr_constructs.core.iam_actions import Iam, Kms
+from emr_constructs.core.tags import EMR_MANAGED_POLICY_TAG as EMR_MANAGED_POLICY_TAG
 from emr_constructs.iam.policies import KMS_ENCRYPT_ACTIONS, RolePolicy
-
-EMR_MANAGED_POLICY_TAG = ("for-use-with-amazon-emr-managed-policies", "true")
-"""AmazonEMRServicePolicy_v2 only acts on subnets and security groups that carry this tag.
-
-See: https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-managed-iam-policies.html
-"""
 
 
 def tag_for_emr_managed_policy(resource: IConstruct) -> None:

@@ -25,7 +25,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from emr_constructs.ops.doctor import (
+from emr_constructs.ops.doctor import Doctor
+from emr_constructs.ops.preflight import (
     EC2_SPOT,
     EMR_CLEANUP,
     EMR_CONTAINERS,
@@ -34,7 +35,6 @@ from emr_constructs.ops.doctor import (
     PASS,
     WARN,
     CheckResult,
-    Doctor,
     ServiceLinkedRole,
 )
 from tests.ops.conftest import REGION, Result
