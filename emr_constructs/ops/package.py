@@ -26,6 +26,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -55,6 +56,9 @@ DEFAULT_RELEASE = {
 _PYTHON_VERSION = re.compile(r"3\.[0-9]{1,2}")
 _NO_DISTRIBUTION = re.compile(r"No matching distribution found for (?P<requirement>\S+)")
 _NOT_SATISFIED = re.compile(r"Could not find a version that satisfies the requirement (?P<requirement>\S+)")
+_GRAVITON_FAMILY = re.compile(r"[a-z]+[0-9]+g")
+"""EC2 instance families with a ``g`` (AWS Graviton) after the generation: m7g, c6gn, r8gd, im4gn.
+See: https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html"""
 
 
 class PackagingError(Exception):
@@ -167,12 +171,33 @@ def build(output: Path, target: BuildTarget, sources: Sources, python: str = sys
 # ---- the command ---------------------------------------------------------------------------------------------------
 
 
+def cluster_architecture(emr: Any, cluster: dict[str, Any]) -> CpuArchitecture | None:
+    """The CPU of an EMR on EC2 cluster (``DescribeCluster``'s ``Cluster``) from the instance types of its instance
+    groups or fleets; ``None`` when it lists none. A cluster mixing Graviton and x86 types is a usage error."""
+    if cluster.get("InstanceCollectionType") == "INSTANCE_FLEET":
+        pages = emr.get_paginator("list_instance_fleets").paginate(ClusterId=cluster["Id"])
+        types = [s["InstanceType"] for p in pages for f in p["InstanceFleets"] for s in f["InstanceTypeSpecifications"]]
+    else:
+        pages = emr.get_paginator("list_instance_groups").paginate(ClusterId=cluster["Id"])
+        types = [group["InstanceType"] for page in pages for group in page["InstanceGroups"]]
+    found = {
+        CpuArchitecture.AARCH64 if _GRAVITON_FAMILY.match(t.split(".", 1)[0]) else CpuArchitecture.X86_64 for t in types
+    }
+    if len(found) > 1:
+        raise Failure(
+            EXIT_USAGE,
+            f"cluster {cluster['Id']} has Graviton and x86 instance types ({', '.join(sorted(set(types)))}): "
+            "pass --arch",
+        )
+    return found.pop() if found else None
+
+
 def _release_and_architecture(
     ctx: Context, runtime: str, outputs: dict[str, str], release_label: str | None, architecture: str | None
 ) -> tuple[ReleaseLabel, CpuArchitecture, str]:
     """The release and CPU of the runtime: the options, else what the stack's runtime says (a Serverless
-    application's release and architecture, a cluster's release, the EKS stack's release label), else core's
-    defaults (Graviton). Returns where the architecture came from too."""
+    application's release and architecture, a cluster's release and instance types, the EKS stack's release label),
+    else core's defaults (Graviton). Returns where the architecture came from too."""
     reads = EMRCTL_READS[runtime]
     target = stack_value(outputs, reads.target)
     label, arch, arch_source = release_label, architecture, "--arch"
@@ -181,8 +206,13 @@ def _release_and_architecture(
         label = label or application.get("releaseLabel")
         if not arch and application.get("architecture"):  # GetApplication returns it; moto leaves it out
             arch, arch_source = application["architecture"], f"application {target}"
-    elif target and runtime == "ec2" and not label:
-        label = ctx.client("emr").describe_cluster(ClusterId=target)["Cluster"].get("ReleaseLabel")
+    elif target and runtime == "ec2" and not (label and arch):
+        emr = ctx.client("emr")
+        cluster = emr.describe_cluster(ClusterId=target)["Cluster"]
+        label = label or cluster.get("ReleaseLabel")
+        found = None if arch else cluster_architecture(emr, cluster)
+        if found:
+            arch, arch_source = found.value, f"cluster {target}"
     label = label or stack_value(outputs, reads.release_label) or DEFAULT_RELEASE[runtime].label
     if not arch:
         arch, arch_source = DEFAULT_ARCHITECTURE.value, "default (Graviton)"
@@ -214,7 +244,8 @@ def _job_snippet(runtime: str, name: str, entry_point_uri: str, archive_uri: str
 @click.option(
     "--arch",
     "architecture",
-    help="aarch64 (ARM64, Graviton) or x86_64. Default: a Serverless stack's application architecture, else aarch64.",
+    help="aarch64 (ARM64, Graviton) or x86_64. Default: the stack's Serverless application or EC2 cluster instance "
+    "types, else aarch64.",
 )
 @click.option("--python-version", help="X.Y of the job's Python. Default: the runtime's python3 for the release.")
 @click.option(

@@ -102,9 +102,21 @@ def stacks(client: Callable[[str], Any]) -> dict[str, str]:
         ServiceRole="EMR_DefaultRole",
         Instances={"MasterInstanceType": "m7g.xlarge", "InstanceCount": 1, "KeepJobFlowAliveWhenNoSteps": True},
     )["JobFlowId"]
+    clusters = {}
+    for name, primary, core in (("x86", "m7i.xlarge", "m6a.2xlarge"), ("mixed", "m7g.xlarge", "m5.xlarge")):
+        instances = {"MasterInstanceType": primary, "SlaveInstanceType": core, "InstanceCount": 2}
+        clusters[name] = client("emr").run_job_flow(
+            Name=f"pkg-{name}",
+            ReleaseLabel="emr-7.5.0",
+            JobFlowRole="EMR_EC2_DefaultRole",
+            ServiceRole="EMR_DefaultRole",
+            Instances={**instances, "KeepJobFlowAliveWhenNoSteps": True},
+        )["JobFlowId"]
     outputs = {
         "Emr-pkg-Serverless": {"ApplicationId": app_id, "DataBucket": BUCKET},
         "Emr-pkg-Ec2": {"ClusterId": cluster_id, "DataBucket": BUCKET},
+        "Emr-pkg-Ec2-x86": {"ClusterId": clusters["x86"], "DataBucket": BUCKET},
+        "Emr-pkg-Ec2-mixed": {"ClusterId": clusters["mixed"], "DataBucket": BUCKET},
         "Emr-pkg-Eks": {"VirtualClusterId": "vc-none", "DataBucket": BUCKET, "ReleaseLabel": "emr-7.5.0-latest"},
     }
     for name, values in outputs.items():
@@ -328,3 +340,17 @@ def test_a_serverless_stack_gives_its_applications_release_and_architecture() ->
         "aarch64",
     )
     assert (release.label, arch, source) == ("emr-7.5.0", CpuArchitecture.AARCH64, "--arch")
+
+
+def test_an_ec2_stack_gives_its_clusters_cpu(emrctl: Callable[..., Result], wheelhouse: Path, stacks: dict) -> None:
+    # Given the stack's cluster on x86 instance types (m7i, m6a), Then the archive is for x86_64 without --arch.
+    x86 = _package(
+        emrctl, wheelhouse, "--runtime", "ec2", "--stack", "Emr-pkg-Ec2-x86", "--package", "purelib", "--dry-run"
+    )
+    assert x86.code == 0, x86.stderr
+    assert x86.json()["architecture"] == "x86_64"
+    # And a cluster that mixes Graviton and x86 asks for --arch.
+    mixed = _package(emrctl, wheelhouse, "--runtime", "ec2", "--stack", "Emr-pkg-Ec2-mixed", "--package", "purelib")
+    assert (
+        mixed.code == 2 and "has Graviton and x86 instance types (m5.xlarge, m7g.xlarge): pass --arch" in mixed.stderr
+    )
