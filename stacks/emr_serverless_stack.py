@@ -77,6 +77,8 @@ class EmrServerlessStack(Stack):
             application_tag=application_tag,
             cost_center=cost_center,
             removal_policy=removal_policy,
+            lifecycle_guards=config.lifecycle_guards,
+            running_jobs_on_change=config.running_jobs_on_change,
         )
         runtime = JobRuntimeRole(
             self,

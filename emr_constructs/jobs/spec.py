@@ -234,8 +234,9 @@ class SparkJob:
             request["ExecutionRoleArn"] = self.runtime_role_arn
         return request
 
-    def to_serverless_start_job_run(self, application_id: str) -> dict[str, Any]:
-        """An EMR Serverless ``StartJobRun`` request."""
+    def to_serverless_start_job_run(self, application_id: str, *, client_token: str | None = None) -> dict[str, Any]:
+        """An EMR Serverless ``StartJobRun`` request; ``client_token`` is its idempotency token (default: none, and
+        boto3 fills a random one, so a retried request starts a second run)."""
         if not self.runtime_role_arn:
             raise fail("runtime_role_arn", None, "EMR Serverless jobs need a runtime role")
         request: dict[str, Any] = {
@@ -252,6 +253,8 @@ class SparkJob:
             request["tags"] = dict(self.tags)
         if self.timeout_minutes:
             request["executionTimeoutMinutes"] = self.timeout_minutes
+        if client_token:
+            request["clientToken"] = client_token
         return request
 
     def to_eks_start_job_run(
@@ -262,8 +265,10 @@ class SparkJob:
         driver_pod_template: str | None = None,
         executor_pod_template: str | None = None,
         log_group_name: str | None = None,
+        client_token: str | None = None,
     ) -> dict[str, Any]:
-        """An EMR on EKS ``StartJobRun`` request, with pod templates and S3 / CloudWatch monitoring."""
+        """An EMR on EKS ``StartJobRun`` request, with pod templates and S3 / CloudWatch monitoring; ``client_token``
+        is its idempotency token (default: none, and boto3 fills a random one)."""
         if not self.runtime_role_arn:
             raise fail("runtime_role_arn", None, "EMR on EKS jobs need an execution role")
         check_eks_release_label("release_label", release_label)
@@ -291,6 +296,8 @@ class SparkJob:
             request["configurationOverrides"] = overrides
         if self.tags:
             request["tags"] = dict(self.tags)
+        if client_token:
+            request["clientToken"] = client_token
         return request
 
     def _spark_submit(self, extra: Mapping[str, str] | None = None, *, runtime: str) -> dict[str, Any]:

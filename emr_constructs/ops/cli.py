@@ -53,6 +53,7 @@ from emr_constructs.ops.common import (
 from emr_constructs.ops.doctor import doctor
 from emr_constructs.ops.package import package
 from emr_constructs.ops.release import release_command
+from emr_constructs.ops.lifecycle import DEFAULT_INTERVAL, DEFAULT_MAX_INTERVAL, check_token, derive_token
 from emr_constructs.ops.runtimes import EksRuntime
 from emr_constructs.ops.specfile import Spec, SpecError, load_spec
 
@@ -105,6 +106,40 @@ def _make_job(spec: Spec | None, fields: dict[str, Any], conf: dict[str, str], r
         raise Failure(EXIT_USAGE, f"invalid job: {err}") from err
 
 
+def wait_options(command: Any) -> Any:
+    """``--timeout``, ``--interval``, ``--max-interval`` and ``--cancel/--no-cancel`` of ``submit --wait`` and
+    ``wait``."""
+    options = [
+        click.option(
+            "--timeout",
+            default=3600.0,
+            show_default=True,
+            help="Seconds to wait; then the run is cancelled (unless --no-cancel) and emrctl exits 5.",
+        ),
+        click.option(
+            "--interval",
+            default=DEFAULT_INTERVAL,
+            show_default=True,
+            help="Base of the poll backoff in seconds: the n-th pause is random in [0, min(max, interval * 2^n)].",
+        ),
+        click.option(
+            "--max-interval",
+            type=float,
+            help=f"Cap of the poll backoff in seconds. Default: {DEFAULT_MAX_INTERVAL:.0f}, or --interval if larger.",
+        ),
+        click.option(
+            "--cancel/--no-cancel",
+            default=True,
+            show_default=True,
+            help="On timeout, SIGINT or SIGTERM: cancel the run (exit 5), or leave it running (exit 5, and print "
+            "the command that follows it again).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def runtime_group(runtime_name: str, target_help: str) -> click.Group:
     @click.group(name=runtime_name, help=f"Jobs on {target_help}.")
     def group() -> None:
@@ -144,8 +179,18 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
         help="EMR on EKS only. With --stack, default: the stack's release label.",
     )
     @click.option("--wait/--no-wait", default=False, help="Follow the run until it ends.")
-    @click.option("--timeout", default=3600.0, show_default=True, help="Seconds to wait.")
-    @click.option("--interval", default=10.0, show_default=True, help="Seconds between polls.")
+    @wait_options
+    @click.option(
+        "--token",
+        help="Idempotency token (1-64 of A-Z a-z 0-9 . _ -): submitting again with it follows the run it started "
+        "instead of starting another. Default: derived from the target, the job and --run-key, and printed.",
+    )
+    @click.option(
+        "--run-key",
+        default="",
+        help="Part of the derived token: the same job with the same key is one run; give a new key (e.g. the date) "
+        "to run the job again.",
+    )
     @click.pass_obj
     def submit(
         ctx: Context,
@@ -164,7 +209,16 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
         wait: bool,
         timeout: float,
         interval: float,
+        max_interval: float | None,
+        cancel: bool,
+        token: str | None,
+        run_key: str,
     ) -> None:
+        if token is not None:
+            try:
+                check_token(token)
+            except ValueError as err:
+                raise Failure(EXIT_USAGE, str(err)) from err
         source = click.get_current_context().get_parameter_source("release_label")
         explicit_release = source not in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
         spec_file = _load_spec(spec)
@@ -194,10 +248,22 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
             job = _make_job(spec_file, fields, conf, ctx.role_arn(role_value) if role_value else None)
             if isinstance(runtime, EksRuntime):
                 configure_eks(runtime, release_label if explicit_release else None, outputs, conf)
-            run_id = runtime.submit(target_id, job)
-            ctx.emit({"target": target_id, "id": run_id}, f"submitted {run_id} to {target_id}")
+            client_token = token or derive_token(
+                runtime.name, target_id, job.name, runtime.render(target_id, job), run_key
+            )
+            submission = runtime.submit(target_id, job, client_token=client_token)
+            run_id = submission.run_id
+            text = (
+                f"{run_id} on {target_id} already carries token {client_token}: following it, not adding another"
+                if submission.reused
+                else f"submitted {run_id} to {target_id} (token {client_token}; resubmitting this job reuses it, "
+                "a new --run-key runs it again)"
+            )
+            ctx.emit(
+                {"target": target_id, "id": run_id, "client_token": client_token, "reused": submission.reused}, text
+            )
             if wait:
-                follow(ctx, runtime, target_id, run_id, timeout, interval)
+                follow(ctx, runtime, target_id, run_id, timeout, interval, max_interval=max_interval, cancel=cancel)
 
     @group.command(help="Show the state of a run.")
     @target_option
@@ -210,17 +276,28 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
             state = runtime.describe(target_id, run_id)
             ctx.emit({"id": run_id, "state": state.state, "details": state.details}, f"{run_id} {state.state}")
 
-    @group.command(help="Follow a run until it ends (exit 1 if it failed or was cancelled).")
+    @group.command(
+        help="Follow a run until it ends (exit 1 if it failed or was cancelled; on timeout, SIGINT or SIGTERM the "
+        "run is cancelled unless --no-cancel, exit 5)."
+    )
     @target_option
     @stack_option
     @click.argument("run_id")
-    @click.option("--timeout", default=3600.0, show_default=True)
-    @click.option("--interval", default=10.0, show_default=True)
+    @wait_options
     @click.pass_obj
-    def wait(ctx: Context, target: str | None, stack: str | None, run_id: str, timeout: float, interval: float) -> None:
+    def wait(
+        ctx: Context,
+        target: str | None,
+        stack: str | None,
+        run_id: str,
+        timeout: float,
+        interval: float,
+        max_interval: float | None,
+        cancel: bool,
+    ) -> None:
         with aws_errors():
             runtime, target_id, _ = resolve_target(ctx, runtime_name, target, stack)
-            follow(ctx, runtime, target_id, run_id, timeout, interval)
+            follow(ctx, runtime, target_id, run_id, timeout, interval, max_interval=max_interval, cancel=cancel)
 
     @group.command(help="Cancel a run.")
     @target_option

@@ -7,10 +7,11 @@ boto3 only (no aws_cdk): the CLI must start in well under a second.
 from __future__ import annotations
 
 import json
+import random
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 import boto3
@@ -19,6 +20,14 @@ from botocore.config import Config
 from botocore.exceptions import ClientError, NoCredentialsError, NoRegionError
 
 from emr_constructs.core.outputs import EMRCTL_READS, StackOutput
+from emr_constructs.ops.lifecycle import (
+    DEFAULT_MAX_INTERVAL,
+    Backoff,
+    Interrupted,
+    InterruptGuard,
+    interrupt_signals,
+    is_throttling,
+)
 from emr_constructs.ops.runtimes import Ec2Runtime, EksRuntime, NotFound, RunState, Runtime, ServerlessRuntime
 
 EXIT_OK, EXIT_JOB_FAILED, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_AWS, EXIT_TIMEOUT, EXIT_CREDENTIALS = 0, 1, 2, 3, 4, 5, 6
@@ -89,6 +98,17 @@ class Context:
             raise
 
 
+class TimedOut(Failure):
+    """The wait ended (exit 5) before the run did: ``state`` is the last state seen (None if every describe call
+    was throttled)."""
+
+    def __init__(self, run_id: str, state: RunState | None, elapsed: float, throttled: int) -> None:
+        shown = state.state if state else "in an unknown state (every describe call was throttled)"
+        note = f" ({throttled} throttled describe calls)" if throttled else ""
+        super().__init__(EXIT_TIMEOUT, f"timed out after {elapsed:.0f} s; {run_id} is still {shown}{note}")
+        self.run_id, self.state, self.elapsed, self.throttled = run_id, state, elapsed, throttled
+
+
 def wait_for(
     runtime: Runtime,
     target_id: str,
@@ -99,25 +119,91 @@ def wait_for(
     on_change: Callable[[RunState, float], None],
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    max_interval: float | None = None,
+    rand: Callable[[], float] = random.random,
+    on_throttle: Callable[[str, float], None] | None = None,
 ) -> RunState:
-    """Poll until the run reaches a terminal state; report each state transition; raise ``Failure`` on timeout."""
+    """Poll until the run reaches a terminal state; report each state transition; raise ``TimedOut`` (exit 5) once
+    ``timeout`` seconds have passed.
+
+    Polls are spaced by exponential backoff with full jitter (``Backoff``): ``interval`` is the base and
+    ``max_interval`` the cap (default: the larger of 60 s and ``interval``); no sleep runs past the timeout. A
+    throttled describe call (botocore has already retried it) is not fatal: it is reported to ``on_throttle``
+    (message, next delay) and retried with the same backoff until the timeout.
+    """
+    backoff = Backoff(interval, max(max_interval or DEFAULT_MAX_INTERVAL, interval), rand)
     start = clock()
-    last: str | None = None
+    last: RunState | None = None
+    throttled = 0
     while True:
-        state = runtime.describe(target_id, run_id)
+        try:
+            state: RunState | None = runtime.describe(target_id, run_id)
+        except ClientError as err:
+            if not is_throttling(err):
+                raise
+            throttled += 1
+            state = None
+            message = err.response.get("Error", {}).get("Message", "")
         elapsed = clock() - start
-        if state.state != last:
-            on_change(state, elapsed)
-            last = state.state
-        if state.terminal:
-            return state
+        if state is not None:
+            if last is None or state.state != last.state:
+                on_change(state, elapsed)
+            last = state
+            if state.terminal:
+                return state
         if elapsed >= timeout:
-            raise Failure(EXIT_TIMEOUT, f"timed out after {elapsed:.0f} s; {run_id} is still {state.state}")
-        sleep(interval)
+            raise TimedOut(run_id, last, elapsed, throttled)
+        delay = backoff.next_delay()
+        if state is None and on_throttle is not None:
+            on_throttle(message, delay)
+        sleep(min(delay, timeout - elapsed))
 
 
-def follow(ctx: Context, runtime: Runtime, target_id: str, run_id: str, timeout: float, interval: float) -> None:
+def _stop_run(
+    ctx: Context, runtime: Runtime, target_id: str, run_id: str, state: RunState | None, reason: str, cancel: bool
+) -> None:
+    """After a timeout or an interrupt: cancel the run (or, with ``--no-cancel``, leave it and say how to follow it
+    again), tell the user, and end with exit 5; exit 4 when the cancel itself fails (the run may still be going)."""
+    shown = state.state if state else "unknown"
+    again = f"emrctl {runtime.name} wait --target {target_id} {run_id}"
+    if cancel:
+        try:
+            runtime.cancel(target_id, run_id)
+        except (ClientError, NotFound) as err:
+            raise Failure(
+                EXIT_AWS,
+                f"{reason}; cancelling {run_id} (state {shown}) failed: {err}; it may still be running: "
+                f"emrctl {runtime.name} cancel --target {target_id} {run_id}",
+            ) from err
+        ctx.emit(
+            {"id": run_id, "state": shown, "cancelled": True, "reason": reason},
+            f"cancelled {run_id} (state at cancel: {shown}): {reason}",
+        )
+        raise Failure(EXIT_TIMEOUT, f"{reason}; cancelled {run_id} (state at cancel: {shown})")
+    ctx.emit(
+        {"id": run_id, "state": shown, "cancelled": False, "reason": reason, "follow": again},
+        f"{run_id} is still {shown} and keeps running (--no-cancel); follow it with: {again}",
+    )
+    raise Failure(EXIT_TIMEOUT, f"{reason}; {run_id} keeps running ({shown}, --no-cancel)")
+
+
+def follow(
+    ctx: Context,
+    runtime: Runtime,
+    target_id: str,
+    run_id: str,
+    timeout: float,
+    interval: float,
+    *,
+    max_interval: float | None = None,
+    cancel: bool | None = None,
+) -> None:
+    """Follow the run to its end (exit 1 unless it succeeded). With ``cancel`` True or False, a timeout or a
+    SIGINT/SIGTERM during the wait stops the wait: the run is cancelled (True) or left running (False), and the
+    command exits 5 (see ``_stop_run``); the signal handlers are installed only for the wait and restored after.
+    ``cancel=None`` keeps the plain behaviour: a timeout raises ``TimedOut``, signals are left alone."""
     live = sys.stdout.isatty() and not ctx.as_json
+    seen: list[RunState] = []
     if live:
         from rich.console import Console
 
@@ -126,19 +212,48 @@ def follow(ctx: Context, runtime: Runtime, target_id: str, run_id: str, timeout:
         status.start()
 
         def on_change(state: RunState, elapsed: float) -> None:
+            seen[:] = [state]
             status.update(f"{run_id}: {state.state} ({elapsed:.0f} s)")
             console.log(f"{run_id} is {state.state} after {elapsed:.0f} s")
     else:
 
         def on_change(state: RunState, elapsed: float) -> None:
+            seen[:] = [state]
             if not ctx.as_json:
                 click.echo(f"{elapsed:7.0f}s  {run_id}  {state.state}")
 
-    try:
-        final = wait_for(runtime, target_id, run_id, timeout=timeout, interval=interval, on_change=on_change)
-    finally:
-        if live:
-            status.stop()
+    def on_throttle(message: str, delay: float) -> None:
+        click.echo(f"throttled while describing {run_id} ({message}); next try in {delay:.1f} s", err=True)
+
+    guarded: AbstractContextManager[InterruptGuard | None] = (
+        interrupt_signals() if cancel is not None else nullcontext()
+    )
+    with guarded as guard:
+        reason = ""
+        try:
+            final = wait_for(
+                runtime,
+                target_id,
+                run_id,
+                timeout=timeout,
+                interval=interval,
+                max_interval=max_interval,
+                on_change=on_change,
+                on_throttle=on_throttle,
+            )
+        except TimedOut as err:
+            if cancel is None:
+                raise
+            reason = f"timed out after {err.elapsed:.0f} s"
+        except Interrupted as err:
+            reason = f"interrupted by {err.name}"
+        finally:
+            if live:
+                status.stop()
+        if reason:
+            if guard is not None:
+                guard.disarm()
+            _stop_run(ctx, runtime, target_id, run_id, seen[0] if seen else None, reason, bool(cancel))
     ctx.emit(
         {"id": run_id, "state": final.state, "details": final.details},
         f"{run_id} {final.state} {final.details}".strip(),

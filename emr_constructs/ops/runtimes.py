@@ -12,6 +12,7 @@ from botocore.client import BaseClient
 
 from emr_constructs.core.releases import DEFAULT_EKS_RELEASE_LABEL, ReleaseLabel
 from emr_constructs.jobs.spec import SparkJob
+from emr_constructs.ops.lifecycle import step_marker, step_name
 
 
 class NotFound(Exception):
@@ -26,11 +27,22 @@ class RunState:
     details: str = ""
 
 
+@dataclass(frozen=True)
+class Submission:
+    """What ``submit`` did: ``run_id`` is the run that carries the token; ``reused`` is True when emrctl followed an
+    existing run instead of starting one (EMR on EC2; Serverless and EKS return the original run for a reused token
+    without saying so, so it is False there)."""
+
+    run_id: str
+    reused: bool = False
+
+
 class Runtime(Protocol):
     name: str
 
     def resolve(self, target: str) -> str: ...
-    def submit(self, target_id: str, job: SparkJob) -> str: ...
+    def render(self, target_id: str, job: SparkJob) -> dict[str, Any]: ...
+    def submit(self, target_id: str, job: SparkJob, *, client_token: str | None = None) -> Submission: ...
     def describe(self, target_id: str, run_id: str) -> RunState: ...
     def cancel(self, target_id: str, run_id: str) -> None: ...
     def list_runs(self, target_id: str) -> list[dict[str, Any]]: ...
@@ -57,9 +69,14 @@ class ServerlessRuntime:
             raise NotFound(f"EMR Serverless application {target!r} not found")
         return str(found[0])
 
-    def submit(self, target_id: str, job: SparkJob) -> str:
-        response = self.client.start_job_run(**job.to_serverless_start_job_run(target_id))
-        return str(response["jobRunId"])
+    def render(self, target_id: str, job: SparkJob) -> dict[str, Any]:
+        """The ``StartJobRun`` request without a token."""
+        return job.to_serverless_start_job_run(target_id)
+
+    def submit(self, target_id: str, job: SparkJob, *, client_token: str | None = None) -> Submission:
+        """``StartJobRun`` with ``client_token``: a reused token returns the run it first started."""
+        response = self.client.start_job_run(**job.to_serverless_start_job_run(target_id, client_token=client_token))
+        return Submission(str(response["jobRunId"]))
 
     def describe(self, target_id: str, run_id: str) -> RunState:
         try:
@@ -118,8 +135,38 @@ class Ec2Runtime:
         reason = status.get("StateChangeReason") or {}
         return str(status["State"]), ": ".join(str(v) for v in (reason.get("Code"), reason.get("Message")) if v)
 
-    def submit(self, target_id: str, job: SparkJob) -> str:
-        return str(self.client.add_job_flow_steps(**job.to_emr_add_steps(target_id))["StepIds"][0])
+    ACTIVE = ("PENDING", "RUNNING")
+
+    def render(self, target_id: str, job: SparkJob) -> dict[str, Any]:
+        """The ``AddJobFlowSteps`` request, the step named as the job (no token marker)."""
+        return job.to_emr_add_steps(target_id)
+
+    def submit(self, target_id: str, job: SparkJob, *, client_token: str | None = None) -> Submission:
+        """Add the job as a step; with ``client_token``, the step's name ends with the token's marker and a PENDING
+        or RUNNING step of the cluster that already carries it is followed instead of adding a second.
+
+        ``AddJobFlowSteps`` takes no idempotency token, so this is list-then-add, not atomic: two submissions with
+        the same token that both list before either adds (two retries started within the same second or two) each
+        add a step. Only PENDING/RUNNING steps are matched: once the step has ended, the same token adds a new one
+        (unlike Serverless and EKS, whose token returns the original run whatever its state).
+        """
+        request = self.render(target_id, job)
+        if client_token:
+            existing = self.find_active_step(target_id, client_token)
+            if existing:
+                return Submission(existing, reused=True)
+            request["Steps"][0]["Name"] = step_name(job.name, client_token)
+        return Submission(str(self.client.add_job_flow_steps(**request)["StepIds"][0]))
+
+    def find_active_step(self, target_id: str, client_token: str) -> str | None:
+        """The id of the cluster's PENDING or RUNNING step whose name carries ``client_token``'s marker."""
+        marker = step_marker(client_token)
+        pages = self.client.get_paginator("list_steps").paginate(ClusterId=target_id, StepStates=list(self.ACTIVE))
+        for page in pages:
+            for step in page["Steps"]:
+                if str(step.get("Name", "")).endswith(marker):
+                    return str(step["Id"])
+        return None
 
     def describe(self, target_id: str, run_id: str) -> RunState:
         try:
@@ -171,16 +218,22 @@ class EksRuntime:
                     return str(vc["id"])
         raise NotFound(f"no RUNNING EMR on EKS virtual cluster {target!r}")
 
-    def submit(self, target_id: str, job: SparkJob) -> str:
+    def render(self, target_id: str, job: SparkJob, *, client_token: str | None = None) -> dict[str, Any]:
+        """The ``StartJobRun`` request with the release label, pod templates and log group (token if given)."""
         driver, executor = self.pod_templates
-        request = job.to_eks_start_job_run(
+        return job.to_eks_start_job_run(
             target_id,
             self.release_label.label,
             driver_pod_template=driver,
             executor_pod_template=executor,
             log_group_name=self.log_group,
+            client_token=client_token,
         )
-        return str(self.client.start_job_run(**request)["id"])
+
+    def submit(self, target_id: str, job: SparkJob, *, client_token: str | None = None) -> Submission:
+        """``StartJobRun`` with ``client_token``: a reused token returns the run it first started."""
+        request = self.render(target_id, job, client_token=client_token)
+        return Submission(str(self.client.start_job_run(**request)["id"]))
 
     def describe(self, target_id: str, run_id: str) -> RunState:
         try:

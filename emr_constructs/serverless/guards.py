@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import jsii
-from aws_cdk import Aws, CfnResource, CustomResource, Duration, IStableAnyProducer, Lazy, RemovalPolicy, Stack
+from aws_cdk import Aws, CfnResource, CustomResource, Duration, IStableAnyProducer, Lazy, RemovalPolicy, Stack, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -85,16 +86,18 @@ class _PropertiesHash:
 
 @jsii.implements(IStableAnyProducer)
 class _References:
-    """The intrinsics (``Ref``, ``Fn::*``) in an L1 resource's properties, resolved by CloudFormation at deploy time:
-    a changed subnet id or key ARN changes the guard's properties even though the hash of the template does not."""
+    """The unresolved values (references, joins, imports) in an L1 resource's properties, each once: CloudFormation
+    resolves them in the guard too, so a changed subnet id or key ARN changes the guard's properties even though the
+    template's hash does not. Kept as tokens (not rendered intrinsics), so a reference to another stack becomes an
+    import here as it does in the resource."""
 
     def __init__(self, resource: CfnResource) -> None:
         self._resource = resource
 
     def produce(self) -> Any:
         found: dict[str, Any] = {}
-        _collect_intrinsics(_rendered_properties(self._resource), found)
-        return [found[key] for key in sorted(found)] or None
+        _collect_tokens(self._resource._cfn_properties, found)  # protected in TypeScript, public in jsii
+        return list(found.values()) or None
 
 
 def _rendered_properties(resource: CfnResource) -> Any:
@@ -109,16 +112,15 @@ def _properties_hash(properties: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _collect_intrinsics(value: Any, found: dict[str, Any]) -> None:
-    if isinstance(value, dict):
-        if len(value) == 1 and next(iter(value)).startswith(("Ref", "Fn::")):
-            found[json.dumps(value, sort_keys=True)] = value
-            return
+def _collect_tokens(value: Any, found: dict[str, Any]) -> None:
+    if isinstance(value, Mapping):
         for item in value.values():
-            _collect_intrinsics(item, found)
-    elif isinstance(value, list):
+            _collect_tokens(item, found)
+    elif isinstance(value, (list, tuple)) and not Token.is_unresolved(value):
         for item in value:
-            _collect_intrinsics(item, found)
+            _collect_tokens(item, found)
+    elif not isinstance(value, bool) and value is not None and Token.is_unresolved(value):
+        found.setdefault(str(value) if isinstance(value, str) else repr(value), value)
 
 
 class ApplicationLifecycleGuards(Construct):

@@ -77,6 +77,7 @@ def _wait(runtime: Any, target: str, run: str, timeout: float = 100) -> tuple[Ru
         interval=10,
         clock=clock,
         sleep=clock.sleep,
+        rand=lambda: 1.0,  # the top of each jitter window: a fixed poll count
         on_change=lambda s, _: seen.append(s.state),
     )
     return state, seen
