@@ -302,6 +302,12 @@ class Ec2Config(_Model):
     cluster_generation: Int = Field(default=0, ge=0, le=9999)
     """Increase to replace the cluster on the next ``cdk deploy`` (e.g. after EMR terminated it for being idle):
     a generation above 0 is appended to the cluster name, which CloudFormation can only change by replacement."""
+    keep_replaced_cluster: Bool = False
+    """When a change replaces the cluster (a new ``release_label`` or ``cluster_generation``: see README "Upgrading and
+    changing a live environment"), leave the old cluster running beside the new one (CloudFormation
+    ``UpdateReplacePolicy: Retain``) instead of terminating it: its running steps finish, and it terminates itself
+    after ``idle_timeout_minutes`` idle. The stack's ``ClusterId`` output, and so ``emrctl --stack``, switch to the new
+    cluster. Off: CloudFormation terminates the old cluster at the end of the deploy."""
     managed_scaling: ManagedScalingConfig = ManagedScalingConfig()
     glue_data_catalog: Bool = True
     iceberg: Bool = True

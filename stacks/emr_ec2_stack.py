@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import CfnDeletionPolicy, CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -23,6 +23,7 @@ from emr_constructs import (
 from emr_constructs.compliance.acknowledgments import Reason, acknowledge
 from emr_constructs.core.outputs import Ec2Output
 from stacks.config import Ec2Config
+from stacks.replacement import warn_replacement
 from stacks.shared import alarm_topic, platform_storage
 
 DATA_PREFIXES = {"raw": "raw/", "curated": "curated/", "artifacts": "artifacts/"}
@@ -108,6 +109,13 @@ class EmrEc2Stack(Stack):
             removal_policy=removal_policy,
         )
         acknowledge(self.cluster.node.default_child, Reason.EMR_KERBEROS_OPTIONAL)  # type: ignore[arg-type]
+        warn_replacement(self.cluster.node.default_child)  # type: ignore[arg-type]
+        if config.keep_replaced_cluster:
+            # Replacement creates the new cluster first; Retain leaves the old one running, out of the stack. Both
+            # policies are explicit: stack deletion still terminates the cluster (and cfn-lint W3011 wants both).
+            resource = self.cluster.node.default_child
+            resource.cfn_options.update_replace_policy = CfnDeletionPolicy.RETAIN  # type: ignore[union-attr]
+            resource.cfn_options.deletion_policy = CfnDeletionPolicy.DELETE  # type: ignore[union-attr]
         if certificate is not None:  # EMR copies the zip to the nodes at launch: it must exist before the cluster
             self.cluster.node.default_child.node.add_dependency(certificate.custom_resource)  # type: ignore[union-attr]
         # Nodes read bootstrap scripts and the TLS certificates; job data is only for the runtime role, which never

@@ -20,6 +20,7 @@ from emr_constructs.eks.pod_templates import PodTemplates
 from emr_constructs.eks.scheduling import CapacityProvider
 from emr_constructs.monitoring.eks_monitoring import EmrEksMonitoring
 from stacks.config import EksConfig
+from stacks.replacement import warn_replacement
 from stacks.shared import alarm_topic, platform_storage
 
 DATA_PREFIXES = {
@@ -63,6 +64,7 @@ class EmrEksStack(Stack):
             application_tag=application_tag,
             cost_center=cost_center,
         )
+        warn_replacement(virtual_cluster.node.default_child)  # type: ignore[arg-type]
         trust = (
             RuntimeRoleTrust.eks_pod_identity(release_label=config.release_label)
             if config.execution_role_trust == "pod_identity"

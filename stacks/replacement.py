@@ -2,8 +2,8 @@
 
 ``python -m stacks.replacement`` prints the table (``emr_constructs.core.replacement``, plus a column of the config
 fields below); ``--write`` refreshes it in README.md between the ``replacement-table`` markers, which a test keeps equal
-to the output. ``ReplacementWarnings`` (added by ``build_stacks``) puts one synth-time warning on each stateful
-resource that such a field sets, naming the fields.
+to the output. ``warn_replacement`` puts one synth-time warning on each stateful resource that such a field sets,
+naming the fields.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+from aws_cdk import Annotations, CfnResource
 
 from emr_constructs.core.replacement import (
     CLUSTER,
@@ -46,6 +48,7 @@ CONFIG_FIELDS: Mapping[tuple[str, str], tuple[str, ...]] = {
 environment name is in every stack name, and so in the default names of the cluster, the Serverless application and
 the virtual cluster: a new environment name is a new set of stacks, not a change."""
 
+WARNING_ID = "emr-constructs:replaced-by-config"
 STATEFUL = {CLUSTER: "cluster", VIRTUAL_CLUSTER: "virtual cluster"}
 """The resources that get a synth-time warning: replacing one loses what runs on it or its history (the Serverless
 application has no create-only property that a config field sets; a security configuration holds no state)."""
@@ -69,6 +72,12 @@ def warning_message(resource_type: str) -> str:
         f"(create-only: {', '.join(sorted({p for props in fields.values() for p in props}))}): CloudFormation "
         "creates a new one and deletes this one. See README 'Upgrading and changing a live environment'."
     )
+
+
+def warn_replacement(resource: CfnResource) -> None:
+    """One synth-time warning on ``resource`` (a stateful resource of a reference stack) naming the config fields
+    whose change replaces it."""
+    Annotations.of(resource).add_warning_v2(WARNING_ID, warning_message(resource.cfn_resource_type))
 
 
 def table(schemas: Path | None = None) -> str:

@@ -169,4 +169,3 @@ def render_table(
         + ".",
     ]
     return "\n".join(lines + notes) + "\n"
-

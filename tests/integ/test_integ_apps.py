@@ -26,6 +26,7 @@ from stacks.app_builder import STACK_PREFIX as REFERENCE_STACK_PREFIX
 from tests.conftest import ROOT, cdk_context
 from tests.integ import common, run
 from tests.integ.names import RUNTIMES, STACK_PREFIX, app_file, integ_stack_names
+from tests.reference_app import is_annotation_warning
 from tests.snapshots.test_snapshots import MASKS
 
 SNAPSHOT_DIR = Path(__file__).parent / "__snapshots__"
@@ -85,6 +86,7 @@ class Synth:
             (v["ruleName"], c["constructPath"])
             for plugin in report["pluginReports"]
             for v in plugin["violations"]
+            if not is_annotation_warning(plugin, v)
             for c in v["violatingConstructs"]
         ]
 
