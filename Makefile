@@ -30,10 +30,13 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed $(VENV_CHECKOV)/.installed
 
 ## Synthesize every reference stack offline (default environment) with the cdk-nag packs; fails on any finding.
+## Then prices each stack's fixed cost (cdk.out/cost-report.md, .json): python -m emr_constructs.cost.report cdk.out
 synth: install
 	rm -rf cdk.out
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(CDK) synth --quiet
 	@echo "Templates:"; ls -1 $(CURDIR)/cdk.out/*.template.json
+	@echo "Fixed monthly cost at list prices (emr_constructs/cost/prices.json):"
+	@$(PY) -m emr_constructs.cost.report $(CURDIR)/cdk.out
 	@echo "Compliance report (cdk-nag via Validations): $(CURDIR)/cdk.out/validation-report.json"
 
 ## Run the whole test suite (unit, snapshots, compliance, examples), then lint and type-check.
