@@ -235,9 +235,11 @@ class NetworkConfig(_Model):
     )
     """Required with an explicit account/region: listing them avoids an AZ context lookup at synth time."""
     nat_gateways: Int = Field(default=1, ge=0, le=1)
-    interface_endpoints: tuple[Annotated[Text, Field(pattern=r"^[a-z0-9]+([.-][a-z0-9]+)*$")], ...] = (
-        DEFAULT_INTERFACE_ENDPOINTS
-    )
+    interface_endpoints: tuple[Annotated[Text, Field(pattern=r"^[a-z0-9]+([.-][a-z0-9]+)*$")], ...] | None = None
+    """Interface VPC endpoints (each costs per hour in every AZ: see README "What the platform costs"). Default: with
+    ``nat_gateways: 0`` (isolated subnets, no other way to reach AWS) EMR, STS, KMS, CloudWatch Logs, CloudWatch and
+    Glue; with a NAT gateway none (AWS APIs are reached through it). List names to add them either way; ``[]`` for
+    none. The S3 gateway endpoint (no charge) is always there."""
     flow_log_retention_days: RetentionDaysField = logs.RetentionDays.ONE_YEAR
 
     @field_validator("cidr")
@@ -253,6 +255,12 @@ class NetworkConfig(_Model):
         if not low <= network.prefixlen <= high:
             raise ValueError(f"got {value!r}; the prefix length must be /{low} to /{high} (Amazon VPC)")
         return value
+
+    def resolved_interface_endpoints(self) -> tuple[str, ...]:
+        """``interface_endpoints``, or its default: ``DEFAULT_INTERFACE_ENDPOINTS`` without a NAT gateway, else none."""
+        if self.interface_endpoints is not None:
+            return self.interface_endpoints
+        return () if self.nat_gateways else DEFAULT_INTERFACE_ENDPOINTS
 
     @model_validator(mode="after")
     def _room_for_subnets(self) -> NetworkConfig:
@@ -447,9 +455,9 @@ class EnvironmentConfig(_Model):
     eks: EksConfig = EksConfig()
 
     def network_interface_endpoints(self) -> tuple[str, ...]:
-        """``network.interface_endpoints``, plus those a created EKS cluster needs when the private subnets are
-        isolated (``network.nat_gateways: 0``); nothing is added otherwise."""
-        endpoints = list(self.network.interface_endpoints)
+        """``network.interface_endpoints`` (or their default), plus those a created EKS cluster needs when the private
+        subnets are isolated (``network.nat_gateways: 0``); nothing is added otherwise."""
+        endpoints = list(self.network.resolved_interface_endpoints())
         eks = self.eks
         if self.network.nat_gateways == 0 and eks.enabled and eks.create_cluster:
             extra: tuple[str, ...] = PRIVATE_EKS_CLUSTER_ENDPOINTS

@@ -20,10 +20,10 @@ RESTRICT_DEFAULT_SG_PROVIDER_ID = "Custom::VpcRestrictDefaultSGCustomResourcePro
 
 
 class NetworkStack(Stack):
-    """A VPC whose private subnets reach S3 through a gateway endpoint and EMR, STS, KMS, CloudWatch and Glue
-    through interface endpoints, so the platform needs one NAT gateway at most (zero: isolated subnets).
+    """A VPC whose private subnets reach S3 through a gateway endpoint and the other AWS APIs through one NAT gateway,
+    or, with ``nat_gateways: 0`` (isolated subnets), through interface endpoints for EMR, STS, KMS, CloudWatch and Glue.
 
-    :param interface_endpoints: Default: ``config.interface_endpoints``. The app passes
+    :param interface_endpoints: Default: ``config.resolved_interface_endpoints()``. The app passes
         ``EnvironmentConfig.network_interface_endpoints()``, which adds what a created EKS cluster needs in isolated
         subnets.
     """
@@ -76,7 +76,7 @@ class NetworkStack(Stack):
         )
         # The literal CIDR (not the VpcCidrBlock attribute) keeps the rule checkable at synth time.
         endpoints_sg.add_ingress_rule(ec2.Peer.ipv4(config.cidr), ec2.Port.tcp(443), "HTTPS from the VPC")
-        for name in config.interface_endpoints if interface_endpoints is None else interface_endpoints:
+        for name in config.resolved_interface_endpoints() if interface_endpoints is None else interface_endpoints:
             self.vpc.add_interface_endpoint(
                 f"Endpoint-{name}",
                 service=ec2.InterfaceVpcEndpointAwsService(name),

@@ -202,3 +202,29 @@ def test_network_template_has_the_private_cluster_endpoints(tmp_path: Path) -> N
     assert gateway == [".s3"]
     assert all(e["PrivateDnsEnabled"] for e in endpoints if e["VpcEndpointType"] == "Interface")
     assert not [r for r in network.values() if r["Type"] == "AWS::EC2::NatGateway"]
+
+
+# Interface endpoints cost per hour in every AZ (https://aws.amazon.com/privatelink/pricing/): by default only isolated
+# subnets (no NAT gateway, no other way to reach AWS APIs) get them; the user's list wins either way.
+@pytest.mark.parametrize(
+    ("network", "expected"),
+    [
+        ({}, ()),
+        ({"nat_gateways": 0}, ("elasticmapreduce", "sts", "kms", "logs", "monitoring", "glue")),
+        ({"interface_endpoints": ["glue"]}, ("glue",)),
+        ({"nat_gateways": 0, "interface_endpoints": []}, ()),
+        ({"interface_endpoints": None}, ()),
+    ],
+)
+def test_interface_endpoints_default_only_without_nat(network: dict, expected: tuple[str, ...]) -> None:
+    _, config = load_config(cdk_context(env="x", environments={"x": {"network": network}}))
+    assert config.network.resolved_interface_endpoints() == expected
+    assert config.network_interface_endpoints() == expected
+
+
+def test_created_eks_cluster_without_nat_keeps_the_default_endpoints_too() -> None:
+    environment = {"network": {"nat_gateways": 0}, "eks": {"create_cluster": True}}
+    _, config = load_config(cdk_context(env="x", environments={"x": environment}))
+    endpoints = config.network_interface_endpoints()
+    assert endpoints[:6] == ("elasticmapreduce", "sts", "kms", "logs", "monitoring", "glue")
+    assert set(PRIVATE_CLUSTER_ENDPOINTS) <= set(endpoints) and len(endpoints) == len(set(endpoints))
