@@ -22,6 +22,7 @@ from emr_constructs.ops.common import EXIT_JOB_FAILED, EXIT_NOT_FOUND, Context, 
 from emr_constructs.ops.preflight import (
     EC2_SPOT,
     FAIL,
+    RUNTIME_NAMES,
     RUNTIMES,
     SERVICE_LINKED_ROLES,
     CheckResult,
@@ -198,12 +199,14 @@ class Doctor:
         iam, ec2 = self.client("iam"), self.client("ec2")
         region = str(ec2.meta.region_name)
         results = [
-            check_service_linked_role(iam, self.simulator, identity, SERVICE_LINKED_ROLES[r], f"EMR on {r}")
+            check_service_linked_role(iam, self.simulator, identity, SERVICE_LINKED_ROLES[r], RUNTIME_NAMES[r])
             for r in RUNTIMES
             if r in found.runtimes
         ]
         if found.spot:
-            results.append(check_service_linked_role(iam, self.simulator, identity, EC2_SPOT, "the cluster uses Spot"))
+            results.append(
+                check_service_linked_role(iam, self.simulator, identity, EC2_SPOT, "the cluster's Spot capacity")
+            )
         results += check_tags(ec2, found.tagged_subnets, found.tagged_security_groups)
         results += check_egress(ec2, found.private_subnets, region)
         for name in found.eks_clusters:

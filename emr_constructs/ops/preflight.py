@@ -18,6 +18,7 @@ from emr_constructs.core.tags import EMR_MANAGED_POLICY_TAG
 
 PASS, FAIL, WARN = "PASS", "FAIL", "WARN"
 RUNTIMES = ("ec2", "serverless", "eks")
+RUNTIME_NAMES = {"ec2": "EMR on EC2", "serverless": "EMR Serverless", "eks": "EMR on EKS"}
 PROBE = "emrctl-doctor-probe"
 """The object key / log stream name whose write permission is simulated (nothing is written)."""
 NOT_SIMULATED = "not simulated"
@@ -144,7 +145,7 @@ def check_service_linked_role(
             raise
     else:
         if found.get("Path") == role.path:
-            return CheckResult(PASS, check, f"exists ({why})")
+            return CheckResult(PASS, check, f"exists (for {why})")
         return CheckResult(
             FAIL,
             check,
@@ -153,7 +154,7 @@ def check_service_linked_role(
             f"delete or rename that role, then {fix}",
         )
     if identity.principal_arn is None:
-        return CheckResult(FAIL, check, f"missing ({why}); cannot tell whether the caller may create it", fix)
+        return CheckResult(FAIL, check, f"missing (for {why}); cannot tell whether the caller may create it", fix)
     resource = f"arn:{identity.partition}:iam::{identity.account}:role{role.path}{role.name}"
     decision = _simulate(
         simulator,
@@ -165,7 +166,7 @@ def check_service_linked_role(
     if decision is None or decision.startswith(NOT_SIMULATED):
         reason = decision or "iam:SimulatePrincipalPolicy was denied"
         return CheckResult(
-            FAIL, check, f"missing ({why}); cannot tell whether the caller may create it ({reason})", fix
+            FAIL, check, f"missing (for {why}); cannot tell whether the caller may create it ({reason})", fix
         )
     if decision == "allowed":
         return CheckResult(
@@ -174,7 +175,7 @@ def check_service_linked_role(
     return CheckResult(
         FAIL,
         check,
-        f"missing ({why}), and {identity.principal_arn} may not create it ({Iam.CREATE_SERVICE_LINKED_ROLE}: "
+        f"missing (for {why}), and {identity.principal_arn} may not create it ({Iam.CREATE_SERVICE_LINKED_ROLE}: "
         f"{decision})",
         f"{fix}  (as an administrator, once per account)",
     )
@@ -233,8 +234,7 @@ def check_tags(ec2: Any, subnet_ids: Sequence[str], security_group_ids: Sequence
                 CheckResult(
                     FAIL,
                     check,
-                    f"{', '.join(untagged)} lack(s) {key}={value}; AmazonEMRServicePolicy_v2 cannot launch "
-                    "the cluster there",
+                    f"{', '.join(untagged)} not tagged {key}={value}: AmazonEMRServicePolicy_v2 launches nothing there",
                     f"aws ec2 create-tags --resources {' '.join(untagged)} --tags Key={key},Value={value}",
                 )
             )

@@ -373,7 +373,7 @@ def test_cli_an_untagged_subnet_fails_with_the_tag_command(
     assert result.code == 1, result.stderr
     assert "PASS ec2 log writes by EmrInstanceRole: s3:PutObject on s3://logs-bucket/emr/" in result.stdout
     subnet = account.ids["subnet"]
-    assert f"FAIL subnet tag for-use-with-amazon-emr-managed-policies: {subnet} lack(s)" in result.stdout
+    assert f"FAIL subnet tag for-use-with-amazon-emr-managed-policies: {subnet} not tagged" in result.stdout
     assert (
         f"fix: aws ec2 create-tags --resources {subnet} --tags Key=for-use-with-amazon-emr-managed-policies,Value=true"
         in result.stdout
@@ -450,6 +450,40 @@ def test_spot_capacity_needs_the_ec2_spot_role_and_a_denied_principal_fails(acco
     assert spot.status == FAIL
     assert "may not create it" in spot.what and "implicitDeny" in spot.what
     assert spot.fix is not None and spot.fix.startswith("aws iam create-service-linked-role --aws-service-name spot")
+
+
+class FleetEmr:
+    """Moto's EMR lacks ListInstanceFleets: the moto cluster, described as an instance-fleet cluster (the reference
+    EC2 stack's default) whose core fleet targets ``spot`` Spot units."""
+
+    def __init__(self, emr: Any, spot: int) -> None:
+        self.emr, self.spot = emr, spot
+
+    def describe_cluster(self, **request: Any) -> Any:
+        response = self.emr.describe_cluster(**request)
+        response["Cluster"]["InstanceCollectionType"] = "INSTANCE_FLEET"
+        return response
+
+    def list_instance_fleets(self, ClusterId: str) -> dict[str, Any]:
+        return {
+            "InstanceFleets": [
+                {"InstanceFleetType": "MASTER", "TargetOnDemandCapacity": 1, "TargetSpotCapacity": 0},
+                {"InstanceFleetType": "CORE", "TargetOnDemandCapacity": 0, "TargetSpotCapacity": self.spot},
+            ]
+        }
+
+
+@pytest.mark.parametrize("spot", [0, 4])
+def test_an_instance_fleet_with_spot_capacity_needs_the_ec2_spot_role(account: Account, spot: int) -> None:
+    seed_service_linked_role(account, EMR_CLEANUP)
+    seed_service_linked_role(account, EC2_SPOT)
+    seed_network(account)
+    deploy_stack(account, "Emr-dev-Ec2", seed_cluster(account))
+    with Simulator() as sim:
+        sim.expect("allowed", s3_log_request(account.ids["instance_role_arn"], "logs-bucket/emr/"))
+        results = by_check(run_doctor(account, sim, ["Emr-dev-Ec2"], emr=FleetEmr(account.client("emr"), spot)))
+    spot_check = results.get(f"service-linked role {EC2_SPOT.name}")
+    assert (spot_check.status if spot_check else None) == (PASS if spot else None)
 
 
 def test_a_missing_role_the_deployer_may_create_passes(account: Account) -> None:
