@@ -51,9 +51,10 @@ from emr_constructs.ops.common import (
     wait_for,
 )
 from emr_constructs.ops.doctor import doctor
+from emr_constructs.ops.lifecycle import DEFAULT_INTERVAL, DEFAULT_MAX_INTERVAL, check_token, derive_token
+from emr_constructs.ops.logs import add_logs_command
 from emr_constructs.ops.package import package
 from emr_constructs.ops.release import release_command
-from emr_constructs.ops.lifecycle import DEFAULT_INTERVAL, DEFAULT_MAX_INTERVAL, check_token, derive_token
 from emr_constructs.ops.runtimes import EksRuntime
 from emr_constructs.ops.specfile import Spec, SpecError, load_spec
 
@@ -324,20 +325,9 @@ def runtime_group(runtime_name: str, target_help: str) -> click.Group:
                 for run in runs:
                     click.echo(f"{run['id']}  {run['state']:<12} {run['name']}")
 
-    @group.command(help="Print where the driver's stdout is.")
-    @target_option
-    @stack_option
-    @click.argument("run_id")
-    @click.option("--log-uri", help="s3:// prefix the job logged to (default: from the run or the stack).")
-    @click.pass_obj
-    def logs(ctx: Context, target: str | None, stack: str | None, run_id: str, log_uri: str | None) -> None:
-        with aws_errors():
-            runtime, target_id, outputs = resolve_target(ctx, runtime_name, target, stack)
-            stack_log_uri = stack_value(outputs, EMRCTL_READS[runtime_name].log_uri)
-            location = runtime.log_location(target_id, run_id, log_uri or stack_log_uri)
-            ctx.emit({"id": run_id, "driver_stdout": location}, location)
-
+    add_logs_command(group, runtime_name, target_option, stack_option)
     group.add_command(release_command(runtime_name, target_option, stack_option))
+
     return group
 
 

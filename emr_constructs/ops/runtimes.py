@@ -1,4 +1,4 @@
-"""The three runtimes behind one interface: find, submit, describe, cancel, list and log locations of job runs.
+"""The three runtimes behind one interface: find, submit, describe, cancel and list job runs (their logs: ops/logs.py).
 
 boto3 only (no aws_cdk): the CLI must start in well under a second.
 """
@@ -46,7 +46,6 @@ class Runtime(Protocol):
     def describe(self, target_id: str, run_id: str) -> RunState: ...
     def cancel(self, target_id: str, run_id: str) -> None: ...
     def list_runs(self, target_id: str) -> list[dict[str, Any]]: ...
-    def log_location(self, target_id: str, run_id: str, log_uri: str | None) -> str: ...
 
 
 class ServerlessRuntime:
@@ -94,18 +93,6 @@ class ServerlessRuntime:
         for page in self.client.get_paginator("list_job_runs").paginate(applicationId=target_id):
             runs += [{"id": r["id"], "name": r.get("name", ""), "state": r["state"]} for r in page["jobRuns"]]
         return runs
-
-    def log_location(self, target_id: str, run_id: str, log_uri: str | None) -> str:
-        if not log_uri:
-            run = self.client.get_job_run(applicationId=target_id, jobRunId=run_id)["jobRun"]
-            overrides = run.get("configurationOverrides", {}).get("monitoringConfiguration", {})
-            log_uri = overrides.get("s3MonitoringConfiguration", {}).get("logUri")
-        if not log_uri:
-            return (
-                "EMR-managed storage (open the Spark UI: aws emr-serverless get-dashboard-for-job-run "
-                f"--application-id {target_id} --job-run-id {run_id})"
-            )
-        return f"{log_uri.rstrip('/')}/applications/{target_id}/jobs/{run_id}/SPARK_DRIVER/stdout.gz"
 
 
 class Ec2Runtime:
@@ -186,13 +173,6 @@ class Ec2Runtime:
             runs += [{"id": s["Id"], "name": s["Name"], "state": s["Status"]["State"]} for s in page["Steps"]]
         return runs
 
-    def log_location(self, target_id: str, run_id: str, log_uri: str | None) -> str:
-        base = log_uri or self.client.describe_cluster(ClusterId=target_id)["Cluster"].get("LogUri", "")
-        if not base:
-            return "the cluster has no LogUri"
-        base = base.replace("s3n://", "s3://")
-        return f"{base.rstrip('/')}/{target_id}/steps/{run_id}/stdout.gz"
-
 
 class EksRuntime:
     """Job runs on an EMR on EKS virtual cluster.
@@ -251,8 +231,3 @@ class EksRuntime:
         for page in self.client.get_paginator("list_job_runs").paginate(virtualClusterId=target_id):
             runs += [{"id": r["id"], "name": r.get("name", ""), "state": r["state"]} for r in page["jobRuns"]]
         return runs
-
-    def log_location(self, target_id: str, run_id: str, log_uri: str | None) -> str:
-        if not log_uri:
-            return f"CloudWatch Logs (log group of the job run {run_id})"
-        return f"{log_uri.rstrip('/')}/{target_id}/jobs/{run_id}/containers/"
