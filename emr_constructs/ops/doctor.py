@@ -59,20 +59,19 @@ class Doctor:
         return {o["OutputKey"]: o["OutputValue"] for o in found[0].get("Outputs", [])}
 
     def identity(self, principal: str | None) -> Identity:
+        """The caller's account and partition, and the IAM ARN to simulate: ``principal``, else the caller (an STS
+        session becomes its role, path included); ``None`` for the root user or a federated user."""
         caller = self.client("sts").get_caller_identity()
-        partition = caller["Arn"].split(":")[1]
+        partition, account = caller["Arn"].split(":")[1], caller["Account"]
         arn = principal or caller["Arn"]
-        kind = arn.split(":", 5)[-1]
-        if kind.startswith("assumed-role/"):  # sts session -> the IAM role (with its path) for the simulator
-            name = kind.split("/")[1]
-            arn = self.client("iam").get_role(RoleName=name)["Role"]["Arn"]
-        elif kind.startswith(("role/", "user/")) and arn.split(":")[2] != "iam":
-            arn = f"arn:{partition}:iam::{caller['Account']}:{kind}"
-        elif kind.startswith(("role/", "user/")):
-            pass
-        else:  # the root user or a federated user: nothing to simulate
+        service, kind = arn.split(":")[2], arn.split(":", 5)[-1]
+        if kind.startswith("assumed-role/"):
+            arn = self.client("iam").get_role(RoleName=kind.split("/")[1])["Role"]["Arn"]
+        elif not kind.startswith(("role/", "user/")):
             arn = ""
-        return Identity(account=caller["Account"], partition=partition, principal_arn=arn or None)
+        elif service != "iam":  # GetCallerIdentity may name a user in the sts namespace
+            arn = f"arn:{partition}:iam::{account}:{kind}"
+        return Identity(account=account, partition=partition, principal_arn=arn or None)
 
     def gather(self, stacks: Sequence[str], runtimes: Sequence[str]) -> Findings:
         found = Findings()
@@ -121,7 +120,7 @@ class Doctor:
         )
         found.spot = found.spot or self._uses_spot(emr, cluster)
         profile = attrs.get("IamInstanceProfile")
-        log_uri = cluster.get("LogUri") or outputs.get(Ec2Output.LOG_URI.key)
+        log_uri = outputs.get(Ec2Output.LOG_URI.key) or cluster.get("LogUri")
         if profile and log_uri:
             name = profile.rsplit("/", 1)[-1]
             roles = self.client("iam").get_instance_profile(InstanceProfileName=name)["InstanceProfile"]["Roles"]

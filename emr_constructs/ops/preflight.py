@@ -121,7 +121,7 @@ def _error_code(err: ClientError) -> str:
 
 
 def _s3_parts(uri: str) -> tuple[str, str]:
-    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    bucket, _, key = uri.split("://", 1)[-1].partition("/")  # DescribeCluster may answer s3n://
     return bucket, key
 
 
