@@ -103,8 +103,8 @@ class Plan:
     state: RunState
     details: str
     locations: list[Location]
-    managed_only: bool = False
-    """The run logged to EMR-managed storage only: nothing to read here, only the Spark UI."""
+    unconfigured: str | None = None
+    """Set when the run's own configuration names no log destination: where its logs are instead."""
 
 
 def _split_s3(uri: str) -> tuple[str, str]:
@@ -151,29 +151,33 @@ class ServerlessExplainer:
         # S3: <logUri>/applications/<app>/jobs/<run>/SPARK_DRIVER/stderr.gz; a job with retries enabled logs under
         # .../jobs/<run>/attempts/<n>/. See https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/logging.html
         # and https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/rotating-logs.html
-        run_path = [f"applications/{target_id}", f"jobs/{run_id}"]
+        run_paths = [f"applications/{target_id}/jobs/{run_id}"]
         if run.get("retryPolicy") or int(run.get("attempt") or 1) > 1:
-            run_path.append(f"attempts/{int(run.get('attempt') or 1)}")
-        locations: list[Location] = []
-        configured = False
+            run_paths.insert(0, f"{run_paths[0]}/attempts/{int(run.get('attempt') or 1)}")
+        own: list[Location] = []
         for config in configs:
             uri = (config.get("s3MonitoringConfiguration") or {}).get("logUri")
             if uri:
-                configured = True
-                locations.append(S3Object(_join(uri, *run_path, "SPARK_DRIVER", f"{kind}.gz")))
+                own += [S3Object(_join(uri, path, "SPARK_DRIVER", f"{kind}.gz")) for path in run_paths]
             cloudwatch = config.get("cloudWatchLoggingConfiguration") or {}
             if cloudwatch.get("enabled"):
-                configured = True
                 # Stream: <logStreamNamePrefix>/applications/<app>/jobs/<run>/<worker type>/...; group
                 # /aws/emr-serverless unless named (same logging.html page, "Logging ... with Amazon CloudWatch").
-                prefix = (cloudwatch.get("logStreamNamePrefix") or "") + "/" + "/".join(run_path) + "/SPARK_DRIVER"
+                prefix = cloudwatch.get("logStreamNamePrefix") or ""
                 group = cloudwatch.get("logGroupName") or SERVERLESS_DEFAULT_LOG_GROUP
-                locations.append(LogStream(group, prefix, kind))
+                own += [LogStream(group, f"{prefix}/{path}/SPARK_DRIVER", kind) for path in run_paths]
+        fallback: list[Location] = []
         if log_uri:
-            locations.append(S3Object(_join(log_uri, *run_path, "SPARK_DRIVER", f"{kind}.gz")))
+            fallback += [S3Object(_join(log_uri, path, "SPARK_DRIVER", f"{kind}.gz")) for path in run_paths]
         if log_group:
-            locations.append(LogStream(log_group, "/" + "/".join(run_path) + "/SPARK_DRIVER", kind))
-        return Plan(state, state.details, _unique(locations), managed_only=not configured and not locations)
+            fallback += [LogStream(log_group, f"/{path}/SPARK_DRIVER", kind) for path in run_paths]
+        unconfigured = None
+        if not own:
+            unconfigured = (
+                "neither the run nor its application names an S3 or CloudWatch Logs destination, so the run logged "
+                "only to EMR-managed storage: open the Spark UI (pass --log-uri if it did log to S3)"
+            )
+        return Plan(state, state.details, _unique(own + fallback), unconfigured)
 
     def ui_url(self, target_id: str, run_id: str) -> str | None:
         return str(self.client.get_dashboard_for_job_run(applicationId=target_id, jobRunId=run_id)["url"])
@@ -215,7 +219,13 @@ class Ec2Explainer:
         # we assume it keeps the same layout. See https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-manage-view-web-log-files.html
         bases = [uri for uri in (step.get("LogUri"), cluster_uri, log_uri) if uri]
         locations: list[Location] = [S3Object(_join(b, target_id, "steps", run_id, f"{kind}.gz")) for b in bases]
-        return Plan(state, details or state.details, _unique(locations))
+        unconfigured = None
+        if not step.get("LogUri") and not cluster_uri:
+            unconfigured = (
+                "neither the step nor its cluster has a LogUri, so the step's logs stay on the cluster's primary node "
+                f"(/mnt/var/log/hadoop/steps/{run_id}/): open the Spark UI (pass --log-uri if they are in S3)"
+            )
+        return Plan(state, details or state.details, _unique(locations), unconfigured)
 
     def ui_url(self, target_id: str, run_id: str) -> str | None:
         arn = self.client.describe_cluster(ClusterId=target_id)["Cluster"]["ClusterArn"]
@@ -234,7 +244,9 @@ class EksExplainer:
         run = self.client.describe_job_run(virtualClusterId=target_id, id=run_id)["jobRun"]
         details = ": ".join(v for v in (run.get("failureReason"), run.get("stateDetails")) if v)
         monitoring = (run.get("configurationOverrides") or {}).get("monitoringConfiguration") or {}
-        uris = [(monitoring.get("s3MonitoringConfiguration") or {}).get("logUri"), log_uri]
+        own_uri = (monitoring.get("s3MonitoringConfiguration") or {}).get("logUri")
+        cloudwatch = monitoring.get("cloudWatchMonitoringConfiguration") or {}
+        uris = [own_uri, log_uri]
         # <logUri>/<vc>/jobs/<run>/containers/spark-<run>/spark-<run>-driver/stderr.gz; the driver pod's name can
         # differ, so any .../containers/<app>/<...>-driver/stderr.gz of the run is searched next. See
         # https://aws.github.io/aws-emr-containers-best-practices/troubleshooting/docs/where-to-look-for-spark-logs/
@@ -245,7 +257,6 @@ class EksExplainer:
             locations.append(S3Search(f"{containers}/", f"-driver/{kind}.gz"))
         # CloudWatch: stream <logStreamNamePrefix>/<vc>/jobs/<run>/containers/<spark app>/<driver pod>/stderr (same
         # page).
-        cloudwatch = monitoring.get("cloudWatchMonitoringConfiguration") or {}
         stream_path = f"{target_id}/jobs/{run_id}/containers/"
         if cloudwatch.get("logGroupName"):
             prefix = cloudwatch.get("logStreamNamePrefix")
@@ -253,7 +264,13 @@ class EksExplainer:
             locations.append(LogStream(cloudwatch["logGroupName"], stream_prefix, kind, "-driver"))
         if log_group:
             locations.append(LogStream(log_group, stream_path, kind, "-driver"))
-        return Plan(state, details or state.details, _unique(locations), managed_only=not locations)
+        unconfigured = None
+        if not own_uri and not cloudwatch.get("logGroupName"):
+            unconfigured = (
+                "the run names no S3 or CloudWatch Logs destination, so its logs are only in EMR-managed storage: "
+                "open the Spark UI (pass --log-uri or --log-group if it did log there)"
+            )
+        return Plan(state, details or state.details, _unique(locations), unconfigured)
 
     def ui_url(self, target_id: str, run_id: str) -> str | None:
         arn = self.client.describe_virtual_cluster(id=target_id)["virtualCluster"]["arn"]
@@ -317,7 +334,7 @@ class Reader:
         return None
 
     def _stream(self, location: LogStream) -> tuple[str, list[str]] | None:
-        name = None
+        name = whole = None
         paginator = self.logs.get_paginator("describe_log_streams")
         for page in paginator.paginate(logGroupName=location.group, logStreamNamePrefix=location.prefix):
             for stream in page.get("logStreams", []):
@@ -326,8 +343,11 @@ class Reader:
                 if last == location.kind and location.contains in candidate:
                     name = candidate
                     break
+                if candidate.rstrip("/") == location.prefix.rstrip("/"):
+                    whole = candidate  # one stream per worker type (stdout and stderr together)
             if name:
                 break
+        name = name or whole
         if name is None:
             return None
         lines: list[str] = []
@@ -418,15 +438,12 @@ def explain(
         location, source, everything = found
         total = len(everything)
         lines = everything[-options.lines :] if options.lines > 0 else []
-    elif plan.managed_only:
-        notes.append(
-            f"the run logged only to EMR-managed storage (no S3 or CloudWatch Logs destination in its "
-            f"configuration{', the application' if runtime_name == 'serverless' else ''} or the stack): open the "
-            "Spark UI, or pass --log-uri if it did log to S3"
-        )
     else:
         where = "; ".join(loc.describe() for loc in plan.locations)
-        notes.append(f"no driver {options.kind} yet at {where}. {NOT_YET[runtime_name]}")
+        if plan.unconfigured:
+            notes.append(plan.unconfigured + (f"; also looked at {where}" if where else ""))
+        else:
+            notes.append(f"no driver {options.kind} yet at {where}. {NOT_YET[runtime_name]}")
     ui_url = None
     if options.ui:
         try:

@@ -200,6 +200,33 @@ def test_serverless_managed_storage_only_says_so(
     assert "EMR-managed storage" in result.notes[0]
 
 
+def test_serverless_run_without_a_destination_is_managed_storage_even_with_a_stack_fallback(
+    serverless: tuple[ServerlessExplainer, Stubber], reader: Reader
+) -> None:
+    explainer, stub = serverless
+    expect_serverless_plan(stub, "FAILED", {})
+    options = LogsOptions(ui=False, log_uri=f"s3://{BUCKET}/stack-fallback/")
+    result, *_ = explain("serverless", explainer, reader, APP, RUN, options, _no_warning)
+    assert "EMR-managed storage" in result.notes[0]
+    assert f"also looked at s3://{BUCKET}/stack-fallback/applications/{APP}" in result.notes[0]
+
+
+def test_serverless_job_with_retries_logs_under_its_attempt(
+    serverless: tuple[ServerlessExplainer, Stubber], s3: Any, reader: Reader
+) -> None:
+    explainer, stub = serverless
+    log_uri = f"s3://{BUCKET}/retries"
+    put(s3, f"{log_uri}/applications/{APP}/jobs/{RUN}/attempts/2/SPARK_DRIVER/stderr.gz", ["second attempt"])
+    run = serverless_run("FAILED", {"s3MonitoringConfiguration": {"logUri": log_uri}}, "failed")
+    run["jobRun"].update(attempt=2, retryPolicy={"maxAttempts": 2})
+    ids = {"applicationId": APP, "jobRunId": RUN}
+    stub.add_response("get_job_run", run, ids)
+    stub.add_response("get_job_run", run, ids)
+    stub.add_response("get_application", serverless_app(), {"applicationId": APP})
+    result, *_ = explain("serverless", explainer, reader, APP, RUN, LogsOptions(ui=False), _no_warning)
+    assert result.lines == ["second attempt"]
+
+
 def test_serverless_no_logs_yet_names_where_it_looked(
     serverless: tuple[ServerlessExplainer, Stubber], reader: Reader
 ) -> None:
@@ -436,6 +463,19 @@ def test_ec2_a_failing_ui_call_is_a_warning(ec2: tuple[Ec2Explainer, Stubber], r
     result, *_ = explain("ec2", explainer, reader, CLUSTER, STEP, LogsOptions(), warnings.append)
     assert result.ui_url is None
     assert warnings and "no Spark UI link" in warnings[0] and "not authorized" in warnings[0]
+
+
+def test_ec2_cluster_without_log_uri_says_the_logs_stay_on_the_primary_node(
+    ec2: tuple[Ec2Explainer, Stubber], reader: Reader
+) -> None:
+    explainer, stub = ec2
+    ids = {"ClusterId": CLUSTER, "StepId": STEP}
+    for _ in range(2):
+        stub.add_response("describe_step", failed_step(), ids)
+    stub.add_response("describe_cluster", {"Cluster": {"Id": CLUSTER}}, {"ClusterId": CLUSTER})
+    result, *_ = explain("ec2", explainer, reader, CLUSTER, STEP, LogsOptions(ui=False), _no_warning)
+    assert result.source is None
+    assert f"primary node (/mnt/var/log/hadoop/steps/{STEP}/)" in result.notes[0]
 
 
 # ---- the CLI against moto (states moto can produce) ------------------------------------------------------------------
