@@ -31,15 +31,8 @@ import pytest
 from botocore.stub import Stubber
 
 from emr_constructs.ops.common import EXIT_JOB_FAILED, RETRIES, Context, Failure
-from emr_constructs.ops.logs import (
-    Ec2Explainer,
-    EksExplainer,
-    LogsOptions,
-    Reader,
-    ServerlessExplainer,
-    explain,
-    show_logs,
-)
+from emr_constructs.ops.log_locations import Ec2Explainer, EksExplainer, Reader, ServerlessExplainer
+from emr_constructs.ops.logs import LogsOptions, explain, show_logs
 from emr_constructs.ops.runtimes import Ec2Runtime, EksRuntime, ServerlessRuntime
 from tests.ops.conftest import REGION, Result
 
