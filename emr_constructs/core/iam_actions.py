@@ -336,3 +336,26 @@ EMR_CONTAINERS_JOB_RUN_ACTIONS = [
 """Follow and cancel job runs of a virtual cluster (StartJobRun is granted per execution role)."""
 EVENTS_MANAGED_RULE_ACTIONS = [Events.PUT_TARGETS, Events.PUT_RULE, Events.DESCRIBE_RULE]
 """What Step Functions needs on the EventBridge rules it manages for a ``.sync`` integration."""
+
+# The published policies of the Step Functions ``.sync`` integrations a SparkPipeline uses (the actions; the last one
+# of each job list is what Step Functions calls to cancel the job when the execution stops).
+SFN_EMR_SERVERLESS_START_JOB_RUN_SYNC_ACTIONS = [
+    EmrServerless.START_JOB_RUN,
+    EmrServerless.GET_JOB_RUN,
+    EmrServerless.CANCEL_JOB_RUN,
+]
+"""``emr-serverless:startJobRun.sync`` (plus ``iam:PassRole`` of the job role to EMR Serverless).
+See: https://docs.aws.amazon.com/step-functions/latest/dg/emr-serverless-iam.html"""
+SFN_EMR_CONTAINERS_START_JOB_RUN_SYNC_ACTIONS = [
+    EmrContainers.START_JOB_RUN,
+    EmrContainers.DESCRIBE_JOB_RUN,
+    EmrContainers.CANCEL_JOB_RUN,
+]
+"""``emr-containers:startJobRun.sync``. See: https://docs.aws.amazon.com/step-functions/latest/dg/emr-eks-iam.html"""
+SFN_EMR_ADD_STEP_SYNC_ACTIONS = [Emr.ADD_JOB_FLOW_STEPS, Emr.DESCRIBE_STEP, Emr.CANCEL_STEPS]
+"""``elasticmapreduce:addStep.sync``. See: https://docs.aws.amazon.com/step-functions/latest/dg/emr-iam.html"""
+SFN_EMR_CREATE_CLUSTER_SYNC_ACTIONS = [Emr.RUN_JOB_FLOW, Emr.DESCRIBE_CLUSTER, Emr.TERMINATE_JOB_FLOWS]
+"""``elasticmapreduce:createCluster.sync`` (plus ``iam:PassRole`` of the cluster's roles).
+See: https://docs.aws.amazon.com/step-functions/latest/dg/emr-iam.html"""
+SFN_EMR_TERMINATE_CLUSTER_SYNC_ACTIONS = [Emr.TERMINATE_JOB_FLOWS, Emr.DESCRIBE_CLUSTER]
+"""``elasticmapreduce:terminateCluster.sync``. See: https://docs.aws.amazon.com/step-functions/latest/dg/emr-iam.html"""

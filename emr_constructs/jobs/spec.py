@@ -68,7 +68,9 @@ class SparkJob:
         ``spark.archives`` and ``PYTHONPATH`` values given in ``conf`` (never replacing them). Default: none.
     :param runtime_role_arn: the role the job runs as (runtime role, Serverless job role, EKS execution role).
     :param log_uri: ``s3://`` prefix for the job's logs. Default: the runtime's default logging.
-    :param timeout_minutes: Default: the runtime's default.
+    :param timeout_minutes: how long the job may run: EMR Serverless ``executionTimeoutMinutes``; in a
+        ``SparkPipeline``, also the job task's timeout. Default: the runtime's default (in a ``SparkPipeline``: the
+        pipeline's timeout).
     """
 
     name: str

@@ -1,10 +1,15 @@
 """Where a ``SparkPipeline`` runs its jobs, and local job files packaged as CDK assets.
 
-One target class per runtime: each renders a job as the runtime's optimized Step Functions ``.sync`` task and grants
-the state machine what that task needs through the runtime's own grants (``grant_submit_job_run``,
-``grant_describe_job_runs``, ``grant_cancel_job_runs``), plus the EventBridge rule Step Functions manages for it.
-The transient EC2 cluster does not exist at synthesis: its target creates it (``createCluster.sync``) and scopes
-its grants to the pipeline's tag instead.
+One target class per runtime: each renders a job as the runtime's optimized Step Functions ``.sync`` task, with a
+task timeout, and grants the state machine what the integration's published ``.sync`` policy lists (cancel
+included) through the runtime's own grants (``grant_submit_job_run``, ``grant_describe_job_runs``,
+``grant_cancel_job_runs``), plus the EventBridge rules Step Functions manages for it. The transient EC2 cluster does
+not exist at synthesis: its target creates it (``createCluster.sync``) and scopes its grants to the pipeline's tag
+instead.
+
+See: https://docs.aws.amazon.com/step-functions/latest/dg/emr-serverless-iam.html,
+https://docs.aws.amazon.com/step-functions/latest/dg/emr-eks-iam.html,
+https://docs.aws.amazon.com/step-functions/latest/dg/emr-iam.html
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Aws, Names, Stack
+from aws_cdk import Aws, Duration, Names, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
@@ -28,7 +33,16 @@ from emr_constructs._internal.types import check_ec2_instance_type, check_int, c
 from emr_constructs._internal.validation import check_range, check_s3_uri
 from emr_constructs.cluster.base import ClusterBase
 from emr_constructs.compliance.acknowledgments import Reason
-from emr_constructs.core.iam_actions import EVENTS_MANAGED_RULE_ACTIONS, Emr, Iam
+from emr_constructs.core.iam_actions import (
+    EVENTS_MANAGED_RULE_ACTIONS,
+    SFN_EMR_ADD_STEP_SYNC_ACTIONS,
+    SFN_EMR_CONTAINERS_START_JOB_RUN_SYNC_ACTIONS,
+    SFN_EMR_CREATE_CLUSTER_SYNC_ACTIONS,
+    SFN_EMR_SERVERLESS_START_JOB_RUN_SYNC_ACTIONS,
+    SFN_EMR_TERMINATE_CLUSTER_SYNC_ACTIONS,
+    Emr,
+    Iam,
+)
 from emr_constructs.core.releases import DEFAULT_EC2_RELEASE_LABEL, ReleaseLabel, check_eks_release_label
 from emr_constructs.core.spark import COMMAND_RUNNER_JAR
 from emr_constructs.core.tags import PIPELINE_TAG_KEY
@@ -41,7 +55,25 @@ from emr_constructs.serverless.application import ApplicationBase
 
 PIPELINE_TAG = PIPELINE_TAG_KEY
 """Tag on transient clusters; the state machine may only describe, step and terminate clusters carrying its value."""
-_ADD_STEP_RULE = "StepFunctionsGetEventsForEMRAddJobFlowStepsRule"
+
+# The EventBridge rules Step Functions manages for the .sync integrations, named as the developer guide names them.
+# EMR Serverless: emr-serverless-iam.html (StartJobRun). EMR on EC2: emr-iam.html named "StepFunctionsGetEventFor..."
+# (singular) rules for addStep, createCluster and terminateCluster (its current revision lists none; aws-cdk-lib's
+# EMR tasks still grant them, so the rule-scoped grant stays). EMR on EKS: emr-eks-iam.html lists no rule.
+_SERVERLESS_JOB_RULE = "StepFunctionsGetEventsForEMRServerlessJobRule"
+_ADD_STEP_RULE = "StepFunctionsGetEventForEMRAddJobFlowStepsRule"
+_RUN_JOB_FLOW_RULE = "StepFunctionsGetEventForEMRRunJobFlowRule"
+_TERMINATE_JOB_FLOWS_RULE = "StepFunctionsGetEventForEMRTerminateJobFlowsRule"
+
+SERVERLESS_MAX_TIMEOUT_MINUTES = 10080
+"""The longest ``executionTimeoutMinutes`` EMR Serverless accepts for a batch job run (7 days; from release 7.11,
+applied here to every release). See: botocore's emr-serverless model, StartJobRun ``executionTimeoutMinutes``."""
+
+
+def _timeout(job: SparkJob) -> sfn.Timeout:
+    """The task timeout of ``job``: ``SparkPipeline`` has set its ``timeout_minutes``."""
+    assert job.timeout_minutes is not None
+    return sfn.Timeout.duration(Duration.minutes(job.timeout_minutes))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,6 +110,11 @@ class PipelineTarget(ABC):
 
     _events_rules: tuple[str, ...]
     """The EventBridge rules Step Functions manages for this target's ``.sync`` integrations."""
+    _sync_actions: tuple[str, ...]
+    """The actions of the published ``.sync`` policies of this target's integrations, cancel included;
+    ``SparkPipeline`` checks at synthesis that its role holds each of them."""
+    _max_timeout_minutes: int | None = None
+    """The longest job timeout the runtime itself accepts. Default: no limit beyond the pipeline's timeout."""
     _acknowledgments: tuple[Reason, ...] = ()
     """Why the state machine's policy may hold what cdk-nag flags, beyond the Step Functions service wildcards."""
 
@@ -105,10 +142,10 @@ class PipelineTarget(ABC):
 
     @abstractmethod
     def _task(self, scope: Construct, state_id: str, job: SparkJob) -> sfn.IChainable:
-        """The state(s) that run ``job``."""
+        """The state(s) that run ``job``; its task times out after ``job.timeout_minutes`` (always set here)."""
 
-    def _wrap(self, scope: Construct, steps: sfn.Chain) -> sfn.Chain:
-        """The whole definition around the job states."""
+    def _wrap(self, scope: Construct, steps: sfn.Chain, timeout: Duration) -> sfn.Chain:
+        """The whole definition around the job states; any task it adds times out after ``timeout``."""
         return steps
 
     @abstractmethod
@@ -116,6 +153,8 @@ class PipelineTarget(ABC):
         """Everything the state machine role needs for this target's tasks."""
 
     def _grant_events_rules(self, scope: Construct, grantee: iam.IGrantable) -> None:
+        if not self._events_rules:
+            return
         stack = Stack.of(scope)
         rules = [stack.format_arn(service="events", resource="rule", resource_name=r) for r in self._events_rules]
         iam.Grant.add_to_principal(grantee=grantee, actions=EVENTS_MANAGED_RULE_ACTIONS, resource_arns=rules)
@@ -154,13 +193,18 @@ def _add_step(scope: Construct, state_id: str, job: SparkJob, cluster_id: str, r
         action_on_failure=tasks.ActionOnFailure(job.action_on_failure),
         execution_role_arn=role.role_arn if role else None,
         integration_pattern=sfn.IntegrationPattern.RUN_JOB,
+        task_timeout=_timeout(job),
     )
 
 
 class _ServerlessTarget(_JobRunTarget):
-    """EMR Serverless ``startJobRun.sync``: a custom state on the service integration ARN."""
+    """EMR Serverless ``startJobRun.sync``: a custom state on the service integration ARN. The run also carries the
+    task's timeout as ``executionTimeoutMinutes``, so EMR Serverless stops it even if Step Functions' cancel does not
+    happen."""
 
-    _events_rules = ("StepFunctionsGetEventsForEMRServerlessJobRule",)
+    _events_rules = (_SERVERLESS_JOB_RULE,)
+    _sync_actions = tuple(SFN_EMR_SERVERLESS_START_JOB_RUN_SYNC_ACTIONS)
+    _max_timeout_minutes = SERVERLESS_MAX_TIMEOUT_MINUTES
 
     def __init__(self, application: ApplicationBase, runtime_role: iam.IRole) -> None:
         super().__init__(application, runtime_role)
@@ -170,11 +214,13 @@ class _ServerlessTarget(_JobRunTarget):
     def _task(self, scope: Construct, state_id: str, job: SparkJob) -> sfn.IChainable:
         if not job.runtime_role_arn:
             job = dataclasses.replace(job, runtime_role_arn=self._role.role_arn)
-        request = job.to_serverless_start_job_run(self.application.application_id)
+        request = job.to_serverless_start_job_run(self.application.application_id)  # with executionTimeoutMinutes
+        assert job.timeout_minutes is not None
         state = {
             "Type": "Task",
             "Resource": f"arn:{Aws.PARTITION}:states:::emr-serverless:startJobRun.sync",
             "Parameters": _pascal(request),
+            "TimeoutSeconds": job.timeout_minutes * 60,
             "Comment": job.name,
         }
         return sfn.CustomState(scope, state_id, state_json=state)
@@ -184,6 +230,7 @@ class _ClusterTarget(_JobRunTarget):
     """EMR ``addStep.sync`` on an existing cluster, with the step's runtime role."""
 
     _events_rules = (_ADD_STEP_RULE,)
+    _sync_actions = tuple(SFN_EMR_ADD_STEP_SYNC_ACTIONS)
 
     def __init__(self, cluster: ClusterBase, runtime_role: iam.IRole | None) -> None:
         super().__init__(cluster, runtime_role)
@@ -199,7 +246,8 @@ class _ClusterTarget(_JobRunTarget):
 class _VirtualClusterTarget(_JobRunTarget):
     """EMR on EKS ``startJobRun.sync`` (``EmrContainersStartJobRun``)."""
 
-    _events_rules = ("StepFunctionsGetEventsForEMRContainersJobRule",)
+    _events_rules = ()
+    _sync_actions = tuple(SFN_EMR_CONTAINERS_START_JOB_RUN_SYNC_ACTIONS)
 
     def __init__(self, virtual_cluster: VirtualClusterBase, execution_role: iam.IRole, release_label: str) -> None:
         super().__init__(virtual_cluster, execution_role)
@@ -239,6 +287,7 @@ class _VirtualClusterTarget(_JobRunTarget):
             job_driver=tasks.JobDriver(spark_submit_job_driver=driver),
             integration_pattern=sfn.IntegrationPattern.RUN_JOB,
             result_path=sfn.JsonPath.DISCARD,
+            task_timeout=_timeout(job),
         )
         return sfn.Chain.start(setup).next(task) if setup is not None else task
 
@@ -247,10 +296,11 @@ class _TransientClusterTarget(PipelineTarget):
     """A cluster created by ``createCluster.sync``, stepped with ``addStep.sync`` and terminated (also after a failed
     step). The cluster has no id at synthesis: every grant is conditioned on the pipeline's tag."""
 
-    _events_rules = (
-        "StepFunctionsGetEventsForEMRRunJobFlowRule",
-        "StepFunctionsGetEventsForEMRTerminateJobFlowsRule",
-        _ADD_STEP_RULE,
+    _events_rules = (_RUN_JOB_FLOW_RULE, _TERMINATE_JOB_FLOWS_RULE, _ADD_STEP_RULE)
+    _sync_actions = tuple(
+        dict.fromkeys(
+            SFN_EMR_CREATE_CLUSTER_SYNC_ACTIONS + SFN_EMR_ADD_STEP_SYNC_ACTIONS + SFN_EMR_TERMINATE_CLUSTER_SYNC_ACTIONS
+        )
     )
     _acknowledgments = (Reason.TRANSIENT_CLUSTER,)
     _CLUSTER_ID = "$.Cluster.ClusterId"
@@ -273,7 +323,7 @@ class _TransientClusterTarget(PipelineTarget):
         cluster_id = sfn.JsonPath.string_at(self._CLUSTER_ID)
         return _add_step(scope, state_id, job, cluster_id, self.runtime_role)
 
-    def _wrap(self, scope: Construct, steps: sfn.Chain) -> sfn.Chain:
+    def _wrap(self, scope: Construct, steps: sfn.Chain, timeout: Duration) -> sfn.Chain:
         spec = self.cluster
         nodes = EmrInstanceRole(scope, "ClusterNodes")
         service = EmrServiceRole(scope, "ClusterService")
@@ -309,13 +359,20 @@ class _TransientClusterTarget(PipelineTarget):
             "Resource": f"arn:{Aws.PARTITION}:states:::elasticmapreduce:createCluster.sync",
             "Parameters": request,
             "ResultPath": "$.Cluster",
+            "TimeoutSeconds": int(timeout.to_seconds()),
             "Comment": "create cluster",
         }
         create = sfn.CustomState(scope, "CreateCluster", state_json=create_state)
         cluster_id = sfn.JsonPath.string_at(self._CLUSTER_ID)
         run_job = sfn.IntegrationPattern.RUN_JOB
+        task_timeout = sfn.Timeout.duration(timeout)
         terminate = tasks.EmrTerminateCluster(
-            scope, "Terminate", state_name="terminate cluster", cluster_id=cluster_id, integration_pattern=run_job
+            scope,
+            "Terminate",
+            state_name="terminate cluster",
+            cluster_id=cluster_id,
+            integration_pattern=run_job,
+            task_timeout=task_timeout,
         )
         cleanup = tasks.EmrTerminateCluster(
             scope,
@@ -324,6 +381,7 @@ class _TransientClusterTarget(PipelineTarget):
             cluster_id=cluster_id,
             integration_pattern=run_job,
             result_path=sfn.JsonPath.DISCARD,
+            task_timeout=task_timeout,
         )
         failed = sfn.Fail(
             scope, "StepsFailed", error="SparkStepFailed", cause="A step failed; the cluster was terminated"
@@ -345,8 +403,7 @@ class _TransientClusterTarget(PipelineTarget):
         allow([Emr.RUN_JOB_FLOW], ["*"], requested)
         # RunJobFlow with Tags also authorizes elasticmapreduce:AddTags on the new cluster
         allow([Emr.ADD_TAGS], clusters, requested)
-        steps = [Emr.ADD_JOB_FLOW_STEPS, Emr.DESCRIBE_STEP, Emr.CANCEL_STEPS]
-        allow([Emr.DESCRIBE_CLUSTER, Emr.TERMINATE_JOB_FLOWS, *steps], clusters, tagged)
+        allow([Emr.DESCRIBE_CLUSTER, Emr.TERMINATE_JOB_FLOWS, *SFN_EMR_ADD_STEP_SYNC_ACTIONS], clusters, tagged)
         allow([Iam.PASS_ROLE], [service.role.role_arn, nodes.role.role_arn])
         self._grant_events_rules(scope, grantee)
         if self.runtime_role is not None:

@@ -236,7 +236,7 @@ def _permissions(template: Template, prefix: str) -> set[tuple[tuple[str, ...], 
 
 EVENTS = ("events:DescribeRule", "events:PutRule", "events:PutTargets")
 EXPECTED_PERMISSIONS = {
-    # The statements of the state machine role before the targets reused the runtimes' grants: unchanged.
+    # The statements of the state machine role (the runtimes' grants, the EventBridge rules AWS documents).
     "Ec2": {
         (
             ("elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:CancelSteps", "elasticmapreduce:DescribeStep"),
@@ -244,7 +244,8 @@ EXPECTED_PERMISSIONS = {
             "{}",
         ),
         (("iam:PassRole",), ("job role",), "{}"),
-        (EVENTS, ("rule/StepFunctionsGetEventsForEMRAddJobFlowStepsRule",), "{}"),
+        # the rule as https://docs.aws.amazon.com/step-functions/latest/dg/emr-iam.html named it ("GetEvent")
+        (EVENTS, ("rule/StepFunctionsGetEventForEMRAddJobFlowStepsRule",), "{}"),
     },
     "Serverless": {
         (
@@ -262,7 +263,7 @@ EXPECTED_PERMISSIONS = {
             f'{{"ArnEquals": {{"emr-containers:ExecutionRoleArn": "{ROLE_ARN}"}}}}',
         ),
         (("emr-containers:CancelJobRun", "emr-containers:DescribeJobRun"), ("job runs",), "{}"),
-        (EVENTS, ("rule/StepFunctionsGetEventsForEMRContainersJobRule",), "{}"),
+        # no EventBridge rule: https://docs.aws.amazon.com/step-functions/latest/dg/emr-eks-iam.html lists none
     },
 }
 
