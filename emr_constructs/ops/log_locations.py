@@ -19,7 +19,7 @@ from __future__ import annotations
 import gzip
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
@@ -262,6 +262,11 @@ def _text(data: bytes) -> list[str]:
     return data.decode("utf-8", "replace").splitlines()
 
 
+def _denied(err: ClientError) -> bool:
+    code = str(err.response.get("Error", {}).get("Code", ""))
+    return code in ("AccessDenied", "AccessDeniedException", "403", "Forbidden")
+
+
 def _missing(err: ClientError) -> bool:
     code = str(err.response.get("Error", {}).get("Code", ""))
     return code in ("NoSuchKey", "404", "NoSuchBucket", "ResourceNotFoundException", "NotFound")
@@ -269,10 +274,15 @@ def _missing(err: ClientError) -> bool:
 
 @dataclass
 class Reader:
-    """Reads a location's whole log (S3 object, gzip or plain; CloudWatch Logs stream); ``None`` when absent."""
+    """Reads a location's whole log (S3 object, gzip or plain; CloudWatch Logs stream); ``None`` when absent.
+
+    Access denied is remembered in ``denied`` and treated as absent, so the next location is tried: without
+    ``s3:ListBucket`` S3 answers 403, not 404, for a key that does not exist
+    (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions")."""
 
     s3: Any
     logs: Any
+    denied: list[str] = field(default_factory=list)
 
     def read(self, location: Location) -> tuple[str, list[str]] | None:
         try:
@@ -283,6 +293,9 @@ class Reader:
             return self._stream(location)
         except ClientError as err:
             if _missing(err):
+                return None
+            if _denied(err):
+                self.denied.append(f"{location.describe()}: {err.response.get('Error', {}).get('Code')}")
                 return None
             raise
 

@@ -103,6 +103,12 @@ def explain(
             notes.append(plan.unconfigured + (f"; also looked at {where}" if where else ""))
         else:
             notes.append(f"no driver {options.kind} yet at {where}. {NOT_YET[runtime_name]}")
+        if reader.denied:
+            notes.append(
+                "access denied reading " + "; ".join(reader.denied) + " (the caller needs s3:GetObject and "
+                "s3:ListBucket on the log bucket, or logs:DescribeLogStreams and logs:GetLogEvents on the group; "
+                "without s3:ListBucket a missing key is also denied)"
+            )
     ui_url = None
     if options.ui:
         try:

@@ -544,3 +544,21 @@ def test_cli_serverless_run_logs_from_its_own_log_uri(
     assert data["state"] == "SUCCESS" and data["lines"] == TRACE[-1:]
     assert data["source"].startswith("s3://my-logs/own/")  # the run's own location wins over the stack's LogUri
     assert "warning: no Spark UI link" in result.stderr
+
+
+def test_access_denied_is_a_note_and_the_next_location_is_tried(
+    serverless: tuple[ServerlessExplainer, Stubber], client: Callable[[str], Any]
+) -> None:
+    explainer, stub = serverless
+    s3 = _stubbed("s3")
+    reader = Reader(s3, client("logs"))
+    own = f"s3://{BUCKET}/denied/"
+    expect_serverless_plan(stub, "FAILED", {"s3MonitoringConfiguration": {"logUri": own}})
+    with Stubber(s3) as s3_stub:
+        key = f"denied/applications/{APP}/jobs/{RUN}/SPARK_DRIVER/stderr.gz"
+        s3_stub.add_client_error("get_object", "AccessDenied", "Access Denied", 403, {"Bucket": BUCKET, "Key": key})
+        result, *_ = explain("serverless", explainer, reader, APP, RUN, LogsOptions(ui=False), _no_warning)
+        s3_stub.assert_no_pending_responses()
+    assert result.source is None
+    assert f"access denied reading s3://{BUCKET}/{key}: AccessDenied" in result.notes[-1]
+    assert "s3:ListBucket" in result.notes[-1]
