@@ -32,6 +32,8 @@ README = (ROOT / "README.md").read_text()
 NOT_LIBRARY_SURFACE = {
     # The emrctl command line is its public interface (documented and tested in tests/ops/test_readme_cli.py).
     "emr_constructs.ops": "the emrctl CLI application",
+    # A tool run on a cloud assembly (README "What the platform costs"): python -m emr_constructs.cost.report cdk.out
+    "emr_constructs.cost": "the cost report of synthesized templates",
     # aws_cdk-free machinery shared by the constructs and the CLI; its user-facing types (ReleaseLabel, worker sizes,
     # step enums) are re-exported by releases.py, serverless/ and cluster/ and checked through them.
     "emr_constructs.core": "shared aws_cdk-free machinery",

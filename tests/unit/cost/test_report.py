@@ -228,3 +228,16 @@ def test_unknown_type_is_reported_unclassified_and_custom_resources_are_usage() 
     report = report_stack("S", template, "unknown-region", PRICES)
     assert report.unclassified == ["X (AWS::RDS::DBInstance)"]
     assert [u.logical_id for u in report.usage] == ["C"]
+
+
+def test_the_report_loads_no_cdk() -> None:
+    """Pure Python: it prices any app's cdk.out without aws_cdk or jsii (and fast, after ``cdk synth``)."""
+    import subprocess
+    import sys
+
+    heavy = "('aws_cdk', 'jsii', 'constructs')"
+    probe = (
+        f"import sys, emr_constructs.cost.report; print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy}))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
