@@ -90,4 +90,8 @@ RESOURCE_STAR: dict[str, str] = {
         )
     },
     "pricing:GetProducts": "Karpenter reads On-Demand prices; the Price List API has no resource-level permissions.",
+    "emr-serverless:ListApplications": (
+        "The Serverless lifecycle guards find the application by name before CloudFormation updates it (its id is "
+        "unknown to them); ListApplications has no resource-level permissions."
+    ),
 }

@@ -48,7 +48,7 @@ SKIPS: list[tuple[str, str, str]] = [
             "CloudFormation custom resource handler: invoked only by CloudFormation during deployments, so a "
             "reserved-concurrency limit protects nothing and could fail a deployment.",
         )
-        for pattern in (*_CDK_PROVIDER_LAMBDAS, "TlsCertificateHandler*")
+        for pattern in (*_CDK_PROVIDER_LAMBDAS, "TlsCertificateHandler*", "*LifecycleGuardsHandler*")
     ],
     *[
         (
@@ -57,20 +57,22 @@ SKIPS: list[tuple[str, str, str]] = [
             "CloudFormation custom resource handler: invoked synchronously by CloudFormation, which reports a failure "
             "itself; a dead-letter queue only applies to asynchronous invocations.",
         )
-        for pattern in (*_CDK_PROVIDER_LAMBDAS, "TlsCertificateHandler*")
+        for pattern in (*_CDK_PROVIDER_LAMBDAS, "TlsCertificateHandler*", "*LifecycleGuardsHandler*")
     ],
     *[
         (
             "CKV_AWS_117",
             pattern,
-            "Custom resource handler that only calls AWS APIs (EC2, S3, ACM-free certificate generation): running "
-            "it in the VPC would need NAT or more interface endpoints for no isolation gain.",
+            "Custom resource handler that only calls AWS APIs (EC2, S3, EMR Serverless, CloudFormation, ACM-free "
+            "certificate generation): running it in the VPC would need NAT or more interface endpoints for no "
+            "isolation gain.",
         )
         for pattern in (
             "CustomVpcRestrictDefaultSGCustomResourceProviderHandler*",
             "CustomCDKBucketDeployment*",
             "AWSCDKCfnUtilsProvider*",
             "TlsCertificateHandler*",
+            "*LifecycleGuardsHandler*",
         )
     ],
     *[

@@ -108,6 +108,7 @@ _PSEUDO = {
     "AWS::Region": REGION,
     "AWS::Partition": "aws",
     "AWS::URLSuffix": "amazonaws.com",
+    "AWS::StackId": f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/Stack/00000000-0000-4000-8000-000000000000",
 }
 
 
