@@ -64,13 +64,21 @@ def fields_replacing(resource_type: str) -> dict[str, list[str]]:
     return found
 
 
+_ADVICE = {
+    CLUSTER: " (ec2.keep_replaced_cluster: true leaves it running until it is idle); the cluster's name is explicit, "
+    "so increase ec2.cluster_generation along with any other of them",
+}
+"""What to do about a replacement, per resource type."""
+
+
 def warning_message(resource_type: str) -> str:
     """The synth-time warning on a ``resource_type`` resource of the reference stacks."""
     fields = fields_replacing(resource_type)
     return (
         f"changing {', '.join(fields)} in cdk.json REPLACES this {STATEFUL[resource_type]} on the next cdk deploy "
         f"(create-only: {', '.join(sorted({p for props in fields.values() for p in props}))}): CloudFormation "
-        "creates a new one and deletes this one. See README 'Upgrading and changing a live environment'."
+        f"creates a new one, then deletes this one{_ADVICE.get(resource_type, '')}. "
+        "See README 'Upgrading and changing a live environment'."
     )
 
 
