@@ -6,8 +6,10 @@ Exit codes:
   1  the job failed or was cancelled
   2  usage error (bad option or flag value, no target, invalid job from flags)
   3  not found (application, cluster, virtual cluster, job run, role, stack output)
-  4  AWS error (throttling after retries included)
-  5  timed out while waiting
+  4  AWS error (throttling after retries included; while waiting, throttled
+     polls are retried until --timeout); a cancel that failed after a timeout
+  5  timed out while waiting, or SIGINT/SIGTERM while waiting (wait, submit
+     --wait): the run was cancelled, or left running with --no-cancel
   6  no AWS credentials
   7  the stack's cluster is terminated (ec2 submit --stack; recreate it: increase
      ec2.cluster_generation in cdk.json and run cdk deploy)
@@ -113,19 +115,21 @@ def wait_options(command: Any) -> Any:
     options = [
         click.option(
             "--timeout",
+            type=click.FloatRange(min=0),
             default=3600.0,
             show_default=True,
             help="Seconds to wait; then the run is cancelled (unless --no-cancel) and emrctl exits 5.",
         ),
         click.option(
             "--interval",
+            type=click.FloatRange(min=0, min_open=True),
             default=DEFAULT_INTERVAL,
             show_default=True,
             help="Base of the poll backoff in seconds: the n-th pause is random in [0, min(max, interval * 2^n)].",
         ),
         click.option(
             "--max-interval",
-            type=float,
+            type=click.FloatRange(min=0, min_open=True),
             help=f"Cap of the poll backoff in seconds. Default: {DEFAULT_MAX_INTERVAL:.0f}, or --interval if larger.",
         ),
         click.option(

@@ -248,11 +248,11 @@ def follow(
         except Interrupted as err:
             reason = f"interrupted by {err.name}"
         finally:
+            if guard is not None:
+                guard.disarm()  # from here on a signal is ignored until the handlers are restored
             if live:
                 status.stop()
         if reason:
-            if guard is not None:
-                guard.disarm()
             _stop_run(ctx, runtime, target_id, run_id, seen[0] if seen else None, reason, bool(cancel))
     ctx.emit(
         {"id": run_id, "state": final.state, "details": final.details},

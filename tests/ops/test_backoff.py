@@ -145,3 +145,11 @@ def test_no_sleep_runs_past_the_timeout(serverless: tuple[ServerlessRuntime, Stu
             on_change=lambda s, _: None,
         )
     assert clock.now == 25  # 10, then 15 of the 20-second window
+
+
+@pytest.mark.parametrize("option", [("--interval", "0"), ("--max-interval", "-1"), ("--timeout", "-5")])
+def test_a_non_positive_interval_or_negative_timeout_is_a_usage_error(
+    option: tuple[str, str], emrctl: Any, world: dict[str, str]
+) -> None:
+    result = emrctl("eks", "wait", "--target", world["vc_id"], "some-run", *option)
+    assert result.code == 2 and option[0] in result.stderr
