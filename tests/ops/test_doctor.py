@@ -496,6 +496,21 @@ def test_a_missing_role_the_deployer_may_create_passes(account: Account) -> None
     assert cleanup.status == PASS and "may create it" in cleanup.what
 
 
+def test_principal_names_who_deploys(account: Account) -> None:
+    # Given CDK deploys as its CloudFormation execution role, not as the caller
+    seed_network(account)
+    deploy_stack(account, "Emr-dev-Ec2", seed_cluster(account))
+    exec_role = account.arn("role/cdk-hnb659fds-cfn-exec-role")
+    with Simulator() as sim:
+        sim.expect("allowed", {**slr_request(account, EMR_CLEANUP), "PolicySourceArn": exec_role})
+        sim.expect("allowed", s3_log_request(account.ids["instance_role_arn"], "logs-bucket/emr/"))
+        # When
+        results = Doctor(account.client, simulator=sim.client).run(["Emr-dev-Ec2"], principal=exec_role)
+    # Then the simulation is of that role (the Stubber checks the request)
+    cleanup = by_check(results)[f"service-linked role {EMR_CLEANUP.name}"]
+    assert cleanup.status == PASS and exec_role in cleanup.what
+
+
 def test_a_role_with_the_name_but_not_the_service_path_fails(account: Account) -> None:
     # Given a plain role squatting on the service-linked role's name (e.g. created by hand, or by moto's
     # create_role without the path)
