@@ -289,3 +289,14 @@ def test_state_machine_never_holds_more_on_the_runtime_than_grant_start_job_run(
         a for actions, _, _ in _permissions(template, prefix) for a in actions if not a.startswith(("events:", "iam:"))
     }
     assert on_runtime and on_runtime <= ci_grant
+
+
+def test_eks_job_with_python_dependencies_puts_them_on_the_pythonpath() -> None:
+    # The EKS task renders spark-submit parameters itself: it must name the runtime, as python_dependencies needs.
+    stack = Stack(new_app(), "EksDeps")
+    role = iam.Role.from_role_arn(stack, "JobRole", ROLE_ARN, mutable=False)
+    virtual_cluster = EmrEksVirtualCluster.from_virtual_cluster_id(stack, "Vc", "abc123vc")
+    job = SparkJob(name="deps", entry_point="s3://bkt/job.py", python_dependencies="s3://bkt/deps.tar.gz")
+    SparkPipeline(stack, "P", jobs=[job], target=PipelineTarget.eks(virtual_cluster, role, "emr-7.10.0-latest"))
+    definition = _definition(Template.from_stack(stack), "P")
+    assert "s3://bkt/deps.tar.gz#deps" in definition and "spark.kubernetes.driverEnv.PYTHONPATH=./deps" in definition
