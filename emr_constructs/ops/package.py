@@ -19,6 +19,7 @@ import hashlib
 import json
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -320,6 +321,8 @@ def package(
     try:
         digest = build(local, target, sources)
     except PackagingError as err:
+        if not output:
+            shutil.rmtree(local.parent, ignore_errors=True)
         raise Failure(EXIT_USAGE, str(err)) from err
     result: dict[str, object] = {
         "runtime": runtime,
