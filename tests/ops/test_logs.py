@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -30,7 +31,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from emr_constructs.ops.common import EXIT_JOB_FAILED, RETRIES, Context, Failure
+from emr_constructs.ops.common import EXIT_JOB_FAILED, EXIT_TIMEOUT, RETRIES, Context, Failure
 from emr_constructs.ops.log_locations import Ec2Explainer, EksExplainer, Reader, ServerlessExplainer
 from emr_constructs.ops.logs import LogsOptions, explain, show_logs
 from emr_constructs.ops.runtimes import Ec2Runtime, EksRuntime, ServerlessRuntime
@@ -562,3 +563,57 @@ def test_access_denied_is_a_note_and_the_next_location_is_tried(
     assert result.source is None
     assert f"access denied reading s3://{BUCKET}/{key}: AccessDenied" in result.notes[-1]
     assert "s3:ListBucket" in result.notes[-1]
+
+
+def test_follow_as_json_emits_one_object_with_the_appended_lines(
+    serverless: tuple[ServerlessExplainer, Stubber],
+    s3: Any,
+    moto_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    explainer, stub = serverless
+    log_uri = f"s3://{BUCKET}/follow-json/"
+    key = f"{log_uri}applications/{APP}/jobs/{RUN}/SPARK_DRIVER/stdout.gz"
+    put(s3, key, ["one"])
+    expect_serverless_plan(stub, "RUNNING", {"s3MonitoringConfiguration": {"logUri": log_uri}})
+    stub.add_response("get_job_run", serverless_run("SUCCESS"), {"applicationId": APP, "jobRunId": RUN})
+
+    def sleep(_seconds: float) -> None:
+        put(s3, key, ["one", "two"])
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    ctx = Context(REGION, moto_endpoint, None, as_json=True)
+    options = LogsOptions(kind="stdout", ui=False)
+    show_logs(ctx, "serverless", explainer.runtime, APP, RUN, {}, options, follow=True, interval=0, sleep=sleep)
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1
+    data = json.loads(out[0])
+    assert data["state"] == "SUCCESS" and data["lines"] == ["one", "two"] and data["source"] == key
+
+
+def test_follow_times_out_with_exit_5(
+    serverless: tuple[ServerlessExplainer, Stubber], moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    explainer, stub = serverless
+    expect_serverless_plan(stub, "RUNNING", {"s3MonitoringConfiguration": {"logUri": f"s3://{BUCKET}/slow/"}})
+    stub.add_response("get_job_run", serverless_run("RUNNING"), {"applicationId": APP, "jobRunId": RUN})
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    ctx = Context(REGION, moto_endpoint, None, as_json=True)
+    with pytest.raises(Failure) as timed_out:
+        show_logs(
+            ctx,
+            "serverless",
+            explainer.runtime,
+            APP,
+            RUN,
+            {},
+            LogsOptions(ui=False),
+            follow=True,
+            interval=0,
+            timeout=0.5,
+            sleep=lambda _s: time.sleep(0.6),
+        )
+    assert timed_out.value.code == EXIT_TIMEOUT and "still RUNNING" in str(timed_out.value)
