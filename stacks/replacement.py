@@ -16,6 +16,7 @@ from aws_cdk import Annotations, CfnResource
 
 from emr_constructs.core.replacement import (
     CLUSTER,
+    RELEASE_LABEL,
     SECURITY_CONFIGURATION,
     VIRTUAL_CLUSTER,
     render_table,
@@ -29,7 +30,7 @@ _TLS = ("ec2.tls_certificate_s3_uri", "ec2.tls_certificate_key")
 
 CONFIG_FIELDS: Mapping[tuple[str, str], tuple[str, ...]] = {
     (CLUSTER, "Name"): ("ec2.cluster_generation",),
-    (CLUSTER, "ReleaseLabel"): ("ec2.release_label",),
+    (CLUSTER, RELEASE_LABEL): ("ec2.release_label",),
     (CLUSTER, "Applications"): ("ec2.applications",),
     (CLUSTER, "Configurations"): ("ec2.glue_data_catalog", "ec2.iceberg"),
     # The document of the security configuration is create-only: a new one has a new generated name, which the

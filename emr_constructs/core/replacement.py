@@ -25,6 +25,8 @@ STUDIO = "AWS::EMR::Studio"
 SECURITY_CONFIGURATION = "AWS::EMR::SecurityConfiguration"
 RESOURCE_TYPES = (CLUSTER, SERVERLESS_APPLICATION, VIRTUAL_CLUSTER, STUDIO, SECURITY_CONFIGURATION)
 """The resources of the replacement table, in its order."""
+RELEASE_LABEL = "ReleaseLabel"
+"""The release label property of the cluster and of the Serverless application (create-only for the cluster only)."""
 
 CLUSTER_INSTANCES_REFERENCE = (
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/"
@@ -54,7 +56,7 @@ interruption). Within a fleet or group, the target capacities and instance count
 
 LIBRARY_PROPS: Mapping[tuple[str, str], str] = {
     (CLUSTER, "Name"): "`EmrCluster(name=)`",
-    (CLUSTER, "ReleaseLabel"): "`EmrCluster(release_label=)`",
+    (CLUSTER, RELEASE_LABEL): "`EmrCluster(release_label=)`",
     (CLUSTER, "Applications"): "`EmrCluster(applications=)`",
     (CLUSTER, "Configurations"): "`EmrCluster(configurations=, glue_data_catalog=, iceberg=)`",
     (CLUSTER, "BootstrapActions"): "`EmrCluster.add_bootstrap_action()`",
