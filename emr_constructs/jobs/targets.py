@@ -83,6 +83,9 @@ class TransientCluster:
     :param subnet_id: a private subnet. :param release_label: Default: emr-7.10.0.
     :param instance_type: Default: Graviton m7g.xlarge. :param core_count: Default: 2.
     :param log_uri: Default: no log upload.
+    :param idle_timeout_seconds: EMR terminates the cluster after this long without running steps (the request's
+        ``AutoTerminationPolicy``), so a cluster whose execution was stopped (Step Functions does not terminate it)
+        stops billing. 60 to 604800 seconds. Default: 3600.
     """
 
     subnet_id: str
@@ -91,6 +94,7 @@ class TransientCluster:
     core_count: int = 2
     log_uri: str | None = None
     security_configuration: str | None = None
+    idle_timeout_seconds: int = 3600
 
     def __post_init__(self) -> None:
         check_type("subnet_id", self.subnet_id, str)
@@ -103,6 +107,10 @@ class TransientCluster:
         check_type("log_uri", self.log_uri, str, optional=True)
         check_s3_uri("log_uri", self.log_uri)
         check_type("security_configuration", self.security_configuration, str, optional=True)
+        check_int("idle_timeout_seconds", self.idle_timeout_seconds, optional=False)
+        # RunJobFlow AutoTerminationPolicy.IdleTimeout: 60 to 604800 seconds (EMR API reference, AutoTerminationPolicy:
+        # https://docs.aws.amazon.com/emr/latest/APIReference/API_AutoTerminationPolicy.html).
+        check_range("idle_timeout_seconds", self.idle_timeout_seconds, 60, 604800)
 
 
 class PipelineTarget(ABC):
@@ -351,6 +359,7 @@ class _TransientClusterTarget(PipelineTarget):
                 {"Key": EMR_MANAGED_POLICY_TAG[0], "Value": EMR_MANAGED_POLICY_TAG[1]},
             ],
             "Instances": {"Ec2SubnetId": spec.subnet_id, "KeepJobFlowAliveWhenNoSteps": True, "InstanceGroups": groups},
+            "AutoTerminationPolicy": {"IdleTimeout": spec.idle_timeout_seconds},
             **({"LogUri": spec.log_uri} if spec.log_uri else {}),
             **({"SecurityConfiguration": spec.security_configuration} if spec.security_configuration else {}),
         }

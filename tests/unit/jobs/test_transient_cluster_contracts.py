@@ -106,3 +106,19 @@ def test_state_machine_may_tag_the_cluster_it_creates(template: Template) -> Non
     assert add_tags["Condition"] == {"StringEquals": {f"aws:RequestTag/{PIPELINE_TAG}": pipeline_tag}}
     resource = json.dumps(add_tags["Resource"])
     assert ":elasticmapreduce:" in resource and ":cluster/*" in resource and '"*"' not in resource
+
+
+def test_transient_cluster_terminates_itself_when_idle(template: Template) -> None:
+    """Rule: Step Functions does not terminate a cluster when an execution is stopped (only the pipeline's terminate
+    states do), so the RunJobFlow request carries ``AutoTerminationPolicy.IdleTimeout`` (60 to 604800 seconds): EMR
+    itself ends a cluster left without steps."""
+    # https://docs.aws.amazon.com/emr/latest/APIReference/API_AutoTerminationPolicy.html
+    # https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-auto-termination-policy.html
+    idle = _create_cluster(template)["Parameters"]["AutoTerminationPolicy"]["IdleTimeout"]
+    assert isinstance(idle, int) and 60 <= idle <= 604800
+
+
+@pytest.mark.parametrize("seconds", [59, 604801, 1.5])
+def test_transient_cluster_idle_timeout_out_of_range_is_rejected(seconds: float) -> None:
+    with pytest.raises((ValueError, TypeError), match="idle_timeout_seconds"):
+        TransientCluster(subnet_id="subnet-12345678", idle_timeout_seconds=seconds)  # type: ignore[arg-type]
