@@ -12,7 +12,8 @@ https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/application-stat
 One custom resource cannot run both before the application's update and before its delete, so there are two:
 - the update guard, which the application depends on (updated first); its properties carry a hash of the
   application's rendered properties (and the references in them), so it is updated whenever the application is; it
-  finds the application by name, a create-only property, since it cannot reference the application's id;
+  finds the application by name, a create-only property, since it cannot reference the application's id; it also
+  acts when it is created, for a live stack that adopts the guards and changes the application in the same deploy;
 - the delete guard, which depends on the application (deleted first); its Delete handler stops the application.
 StopApplication fails while jobs are scheduled or running
 (https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_StopApplication.html): ``RunningJobsOnChange``

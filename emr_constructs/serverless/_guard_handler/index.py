@@ -8,7 +8,8 @@ jobs are scheduled or running:
 - https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/application-states.html
 
 The update guard runs before CloudFormation updates the application (the application depends on it, and its
-properties carry a hash of the application's); it finds the application by name, a create-only property. The delete
+properties carry a hash of the application's); it finds the application by name, a create-only property, on Create
+(the guards added to a live stack) and Update, and does nothing on Delete. The delete
 guard depends on the application, so CloudFormation deletes it first; it finds the application by id. Both stop a
 STARTING or STARTED application and wait until it is STOPPED, handling unfinished job runs as ``RunningJobs`` says:
 ``cancel`` (CancelJobRun each), ``wait`` (until the Lambda time budget runs out) or ``fail`` (at once). Auto-start
@@ -79,7 +80,9 @@ def handle(
         emr = emr or boto3.client("emr-serverless")
         guard = Guard(emr, choice=choice, deadline=deadline, sleep=sleep, clock=clock)
         resource_type = event.get("ResourceType")
-        if resource_type == UPDATE_GUARD and request == "Update":
+        # Create too: a stack that adds the guards to a live application may change the application in the same
+        # deployment; in a new stack nothing has the name yet (one ListApplications call).
+        if resource_type == UPDATE_GUARD and request in ("Create", "Update"):
             if _rolling_back(cloudformation or boto3.client("cloudformation"), event["StackId"]):
                 guard.rollback = True
             old_name = (event.get("OldResourceProperties") or {}).get("ApplicationName")

@@ -317,10 +317,24 @@ def test_rollback_never_fails_on_running_jobs(run: Run) -> None:
     assert run(update(RunningJobs="fail"))["Status"] == "SUCCESS"
 
 
-def test_update_guard_create_and_delete_do_nothing(run: Run) -> None:
+def test_update_guard_create_in_a_new_stack_finds_nothing_to_stop(run: Run) -> None:
+    run.stack_status("CREATE_IN_PROGRESS")
+    run.list_applications(("other", "Other-App", "STARTED"))
     created = run(event("Create", index.UPDATE_GUARD, ApplicationPropertiesHash="h"))
     assert created["Status"] == "SUCCESS" and created["PhysicalResourceId"] == "Guard-req-1"
-    run.responses.clear()
+
+
+def test_update_guard_added_to_a_live_stack_stops_the_application_it_may_change(run: Run) -> None:
+    run.stack_status()
+    run.list_applications((APP, NAME, "STARTED"))
+    run.state("STARTED")
+    run.job_runs()
+    run.stop()
+    run.state("STOPPED")
+    assert run(event("Create", index.UPDATE_GUARD, ApplicationPropertiesHash="h"))["Status"] == "SUCCESS"
+
+
+def test_update_guard_delete_does_nothing(run: Run) -> None:
     assert run(event("Delete", index.UPDATE_GUARD, ApplicationPropertiesHash="h"))["Status"] == "SUCCESS"
 
 
