@@ -19,6 +19,9 @@ class StringConstant:
     path: Path
     line: int
     value: str
+    use: str = "literal"
+    """``"key"`` when the string indexes a value (``response["application"]``), ``"prop"`` when it is the prop name
+    a ``check_*``/``fail`` call reports, else ``"literal"``."""
 
     @property
     def in_core(self) -> bool:
@@ -47,9 +50,19 @@ def string_constants(*roots: Path) -> Iterator[StringConstant]:
             for node in ast.walk(tree)
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
         }
+        keys = {id(node.slice) for node in ast.walk(tree) if isinstance(node, ast.Subscript)}
+        props = {
+            id(node.args[0])
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and node.args
+            and isinstance(node.func, ast.Name)
+            and (node.func.id.startswith("check_") or node.func.id == "fail")
+        }
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
-                yield StringConstant(path, node.lineno, node.value)
+                use = "key" if id(node) in keys else "prop" if id(node) in props else "literal"
+                yield StringConstant(path, node.lineno, node.value, use)
 
 
 def imported_modules(path: Path) -> Iterator[tuple[int, str]]:

@@ -123,8 +123,15 @@ def test_every_iam_constant_is_used() -> None:
 
 
 def test_cost_allocation_tag_keys_appear_only_in_core() -> None:
+    # A response key (``get_application(...)["application"]``) or a prop name (``check_type("application", ...)``)
+    # is another word spelled like the tag key: only a literal used as a value counts.
     keys = {tags.APPLICATION_TAG, tags.COST_CENTER_TAG, tags.PIPELINE_TAG_KEY}
-    assert _outside_core(lambda s: s.value in keys) == []
+    assert _outside_core(lambda s: s.value in keys and s.use == "literal") == []
+
+
+def test_the_scan_tells_keys_and_prop_names_from_values() -> None:
+    uses = {s.use for s in STRINGS if s.value == tags.APPLICATION_TAG and not s.in_core}
+    assert {"key", "prop"} <= uses
 
 
 def test_the_scan_sees_literals_outside_core() -> None:
