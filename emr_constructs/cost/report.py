@@ -443,7 +443,7 @@ class AppReport:
             "",
         ]
         for s in self.stacks:
-            out += [f"## {s.stack}", "", f"Region: {s.region} (priced as {s.region_priced_as})", ""]
+            out += [f"## {s.stack}", "", f"Region: {s.region}; {_priced_as(s, self.table)}", ""]
             out += ["| Resource | Item | $/month | $/hour while running |", "|---|---|---:|---:|"]
             for i in s.fixed:
                 mark = "*" if i.unverified else ""
@@ -455,6 +455,13 @@ class AppReport:
                 out += [f"- {u}" for u in s.unclassified]
             out.append("")
         return "\n".join(out)
+
+
+def _priced_as(stack: StackReport, table: dict[str, Any]) -> str:
+    default = table["default_region"]
+    if stack.region_priced_as == default:
+        return f"priced at {default} list prices"
+    return f"priced with the table's {stack.region_priced_as} overrides where it has them, else {default} prices"
 
 
 def _largest(stack: StackReport) -> str:
