@@ -100,11 +100,15 @@ SERVERLESS_APPLICATION_NAME_METRICS = ReleaseFloor(
     "EMR Serverless metrics with an ApplicationName dimension", {7: "7.10.0"}
 )
 """From 7.10 the metrics carry ApplicationName too and the ApplicationId-only series stop updating."""
+SERVERLESS_INTERACTIVE = ReleaseFloor("EMR Serverless interactive applications (EMR Studio)", {6: "6.14.0"})
+"""See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/interactive-workloads.html"""
 
 EKS = ReleaseFloor("EMR on EKS", {5: "5.32.0", 6: "6.2.0"})
 """See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/emr-eks-releases.html"""
 EKS_POD_IDENTITY = ReleaseFloor("EMR on EKS with EKS Pod Identity", {7: "7.3.0"})
 """See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/setting-up-enable-IAM.html"""
+EKS_INTERACTIVE_ENDPOINTS = ReleaseFloor("EMR on EKS interactive (managed) endpoints", {6: "6.7.0"})
+"""See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/create-managed-endpoint.html"""
 
 SPARK_ONLY_LINE_APPLICATIONS = frozenset(
     {"Spark", "Livy", "JupyterEnterpriseGateway", "Delta", "Hudi", "Iceberg", "AmazonCloudWatchAgent"}

@@ -25,7 +25,7 @@ from emr_constructs._internal.types import (
 )
 from emr_constructs._internal.validation import check_pattern, check_range, fail, is_token
 from emr_constructs.cluster.applications import Configuration
-from emr_constructs.core.releases import DEFAULT_SERVERLESS_RELEASE_LABEL
+from emr_constructs.core.releases import DEFAULT_SERVERLESS_RELEASE_LABEL, SERVERLESS_INTERACTIVE
 from emr_constructs.core.tags import APPLICATION_TAG, COST_CENTER_TAG
 from emr_constructs.core.validation import check_ecr_image, check_mapping_of
 from emr_constructs.releases import SERVERLESS, SERVERLESS_ARM64, SERVERLESS_CUSTOM_IMAGES, ReleaseLabel
@@ -80,7 +80,7 @@ class EmrServerlessApplication(ApplicationBase):
     :param image_uri: a custom image for all workers (emr-6.9.0+). :param worker_image_uris: per worker type.
     :param runtime_configuration: configuration classifications such as ``spark-defaults``.
     :param glue_data_catalog: Glue Data Catalog as metastore. :param iceberg_enabled: Apache Iceberg (Spark only).
-    :param interactive: Default: none (batch only).
+    :param interactive: Default: none (batch only). Needs emr-6.14.0 or later.
     :param log_bucket: S3 destination of job logs. Default: a new ``SecureBucket`` (KMS, RETAIN).
     :param cloudwatch_logs: Default: on, to a KMS-encrypted log group created here (retention one year, RETAIN).
     :param managed_persistence: keep Spark UI / logs in EMR-managed storage for 30 days. Default: on.
@@ -140,6 +140,8 @@ class EmrServerlessApplication(ApplicationBase):
             raise fail("release_label", release_label.label, "EMR Serverless takes 'emr-X.Y.Z' or 'emr-spark-X.Y.Z'")
         if architecture is Architecture.ARM64:
             release_label.require(SERVERLESS_ARM64, "architecture", architecture.value)
+        if interactive is not None:
+            release_label.require(SERVERLESS_INTERACTIVE, "interactive", interactive)
         self.release_label = release_label
         self.application_type = application_type
         self.maximum_capacity = maximum_capacity or MaximumCapacity()
