@@ -12,6 +12,7 @@ from stacks.emr_ec2_stack import EmrEc2Stack
 from stacks.emr_eks_stack import EmrEksStack
 from stacks.emr_serverless_stack import EmrServerlessStack
 from stacks.network_stack import NetworkStack
+from stacks.shared import cost_allocation_tags
 
 STACK_PREFIX = "Emr"
 
@@ -30,6 +31,7 @@ def build_stacks(app: App, name: str, config: EnvironmentConfig) -> dict[str, ob
         removal_policy=removal,
         env=env,
     )
+    cost_allocation_tags(network, application=config.application_tag, cost_center=config.cost_center)
     stacks: dict[str, object] = {"network": network}
     runtimes: list[tuple[str, str, Any, Any]] = [
         ("ec2", "Ec2", EmrEc2Stack, config.ec2),
@@ -38,7 +40,7 @@ def build_stacks(app: App, name: str, config: EnvironmentConfig) -> dict[str, ob
     ]
     for key, suffix, stack_class, runtime_config in runtimes:
         if runtime_config.enabled:
-            stacks[key] = stack_class(
+            stack = stack_class(
                 app,
                 f"{prefix}-{suffix}",
                 config=runtime_config,
@@ -49,4 +51,6 @@ def build_stacks(app: App, name: str, config: EnvironmentConfig) -> dict[str, ob
                 removal_policy=removal,
                 env=env,
             )
+            cost_allocation_tags(stack, application=config.application_tag, cost_center=config.cost_center)
+            stacks[key] = stack
     return stacks

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import RemovalPolicy, Stack, Tags
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 
 from emr_constructs import AlarmTopic, EncryptionKey, SecureBucket
+from emr_constructs.core.tags import APPLICATION_TAG, COST_CENTER_TAG
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,15 @@ class PlatformStorage:
     key: kms.IKey
     logs: SecureBucket
     data: SecureBucket
+
+
+def cost_allocation_tags(stack: Stack, *, application: str, cost_center: str) -> None:
+    """Tag every taggable resource of ``stack`` with the cost-allocation tags, so Cost Explorer and AWS Budgets see
+    the whole cost of the application (runtimes, storage, keys, alarms, pipelines, networking), not only the cluster
+    or application. A runtime construct's own ``application_tag``/``cost_center`` is closer to its resources and wins
+    there. See: https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html"""
+    Tags.of(stack).add(APPLICATION_TAG, application)
+    Tags.of(stack).add(COST_CENTER_TAG, cost_center)
 
 
 def platform_storage(stack: Stack, *, description: str, removal_policy: RemovalPolicy) -> PlatformStorage:
