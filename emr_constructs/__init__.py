@@ -73,6 +73,7 @@ _EXPORTS: dict[str, str] = {
     "spot_toleration": "emr_constructs.eks.scheduling",
     "EmrEksVirtualCluster": "emr_constructs.eks.virtual_cluster",
     "VirtualClusterBase": "emr_constructs.eks.virtual_cluster",
+    "EmrEksManagedEndpoint": "emr_constructs.eks.managed_endpoint",
     "RolePolicy": "emr_constructs.iam.policies",
     "s3_statements": "emr_constructs.iam.policies",
     "JobRuntimeRole": "emr_constructs.iam.runtime_role",
@@ -137,6 +138,10 @@ if not TYPE_CHECKING:
     __getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
+    "EmrStudio": "emr_constructs.studio.studio",
+    "IdentityType": "emr_constructs.studio.studio",
+    "StudioAuthMode": "emr_constructs.studio.studio",
+    "StudioSessionMapping": "emr_constructs.studio.studio",
     from emr_constructs.cluster.applications import Application as Application
     from emr_constructs.cluster.applications import Classification as Classification
     from emr_constructs.cluster.applications import Configuration as Configuration
@@ -190,6 +195,7 @@ if TYPE_CHECKING:
     from emr_constructs.eks.pod_templates import PodTemplates as PodTemplates
     from emr_constructs.eks.pod_templates import driver_template as driver_template
     from emr_constructs.eks.pod_templates import executor_template as executor_template
+    from emr_constructs.eks.managed_endpoint import EmrEksManagedEndpoint as EmrEksManagedEndpoint
     from emr_constructs.eks.scheduling import CapacityProvider as CapacityProvider
     from emr_constructs.eks.scheduling import spot_toleration as spot_toleration
     from emr_constructs.eks.virtual_cluster import EmrEksVirtualCluster as EmrEksVirtualCluster
@@ -252,3 +258,7 @@ if TYPE_CHECKING:
     from emr_constructs.storage.secure import SecureBucket as SecureBucket
     from emr_constructs.storage.secure import SecureLogGroup as SecureLogGroup
     from emr_constructs.storage.secure import retention_days as retention_days
+    from emr_constructs.studio.studio import EmrStudio as EmrStudio
+    from emr_constructs.studio.studio import IdentityType as IdentityType
+    from emr_constructs.studio.studio import StudioAuthMode as StudioAuthMode
+    from emr_constructs.studio.studio import StudioSessionMapping as StudioSessionMapping

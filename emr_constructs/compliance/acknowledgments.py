@@ -209,6 +209,21 @@ class Reason(Enum):
         "the interface endpoints a private EKS cluster needs (EC2, ECR api/dkr, EKS, STS, Logs, Lambda, and S3 as a "
         "gateway) whenever it has no NAT gateway and the EKS stack creates a cluster",
         ("@aws-cdk/aws-eks:isolatedSubnetsForKubectlPrivateSubnets",),
+    EMR_STUDIO_SERVICE_ROLE = (
+        "The EMR Studio service role policy AWS documents: at run time Studio creates the network interfaces, "
+        "default security groups and network interface permissions that connect a Workspace to a cluster, and "
+        "attaches the engine security group to the cluster's primary instance, so their ids are unknown at deploy "
+        "time (network-interface/*, security-group/*, instance/* of this account and Region, each creation or change "
+        "conditioned on the for-use-with-amazon-emr-managed-policies tag as AWS's policy does); the EMR and EC2 "
+        "describe/list actions it calls have no resource-level permissions; Git secrets are any tagged secret",
+        ("AwsSolutions-IAM5",),
+    )
+    EMR_STUDIO_USER_ROLE = (
+        "The EMR Studio user role of IAM Identity Center mode: the Workspace actions of AWS's basic user policy, "
+        "whose Workspaces (editors) and clusters are created by users at run time; session mappings narrow it per "
+        "user or group",
+        ("AwsSolutions-IAM5",),
+    )
     )
 
     INTEG_TEST_ASSERTIONS = (

@@ -19,9 +19,24 @@ class Emr:
     CANCEL_STEPS = "elasticmapreduce:CancelSteps"
     DESCRIBE_CLUSTER = "elasticmapreduce:DescribeCluster"
     DESCRIBE_STEP = "elasticmapreduce:DescribeStep"
+    LIST_INSTANCES = "elasticmapreduce:ListInstances"
     LIST_STEPS = "elasticmapreduce:ListSteps"
     RUN_JOB_FLOW = "elasticmapreduce:RunJobFlow"
     TERMINATE_JOB_FLOWS = "elasticmapreduce:TerminateJobFlows"
+    # EMR Studio Workspaces (the API calls them editors).
+    ATTACH_EDITOR = "elasticmapreduce:AttachEditor"
+    CREATE_EDITOR = "elasticmapreduce:CreateEditor"
+    CREATE_STUDIO_PRESIGNED_URL = "elasticmapreduce:CreateStudioPresignedUrl"
+    DELETE_EDITOR = "elasticmapreduce:DeleteEditor"
+    DESCRIBE_EDITOR = "elasticmapreduce:DescribeEditor"
+    DETACH_EDITOR = "elasticmapreduce:DetachEditor"
+    LIST_BOOTSTRAP_ACTIONS = "elasticmapreduce:ListBootstrapActions"
+    LIST_CLUSTERS = "elasticmapreduce:ListClusters"
+    LIST_EDITORS = "elasticmapreduce:ListEditors"
+    LIST_INSTANCE_GROUPS = "elasticmapreduce:ListInstanceGroups"
+    OPEN_EDITOR_IN_CONSOLE = "elasticmapreduce:OpenEditorInConsole"
+    START_EDITOR = "elasticmapreduce:StartEditor"
+    STOP_EDITOR = "elasticmapreduce:StopEditor"
 
 
 class EmrServerless:
@@ -78,6 +93,7 @@ class S3:
     DELETE_OBJECT = "s3:DeleteObject"
     GET_OBJECT = "s3:GetObject"
     GET_OBJECT_VERSION = "s3:GetObjectVersion"
+    GET_ENCRYPTION_CONFIGURATION = "s3:GetEncryptionConfiguration"
     LIST_BUCKET = "s3:ListBucket"
     PUT_OBJECT = "s3:PutObject"
     PREFIX = "s3:prefix"
@@ -166,10 +182,23 @@ class Ec2:
     DESCRIBE_IMAGES = "ec2:DescribeImages"
     DESCRIBE_INSTANCE_TYPE_OFFERINGS = "ec2:DescribeInstanceTypeOfferings"
     DESCRIBE_INSTANCE_TYPES = "ec2:DescribeInstanceTypes"
+    AUTHORIZE_SECURITY_GROUP_EGRESS = "ec2:AuthorizeSecurityGroupEgress"
+    AUTHORIZE_SECURITY_GROUP_INGRESS = "ec2:AuthorizeSecurityGroupIngress"
     DESCRIBE_INSTANCES = "ec2:DescribeInstances"
     DESCRIBE_LAUNCH_TEMPLATES = "ec2:DescribeLaunchTemplates"
+    CREATE_NETWORK_INTERFACE = "ec2:CreateNetworkInterface"
+    CREATE_NETWORK_INTERFACE_PERMISSION = "ec2:CreateNetworkInterfacePermission"
+    CREATE_SECURITY_GROUP = "ec2:CreateSecurityGroup"
     DESCRIBE_SECURITY_GROUPS = "ec2:DescribeSecurityGroups"
     DESCRIBE_SPOT_PRICE_HISTORY = "ec2:DescribeSpotPriceHistory"
+    DELETE_NETWORK_INTERFACE = "ec2:DeleteNetworkInterface"
+    DELETE_NETWORK_INTERFACE_PERMISSION = "ec2:DeleteNetworkInterfacePermission"
+    DESCRIBE_NETWORK_INTERFACES = "ec2:DescribeNetworkInterfaces"
+    DESCRIBE_TAGS = "ec2:DescribeTags"
+    DESCRIBE_VPCS = "ec2:DescribeVpcs"
+    MODIFY_NETWORK_INTERFACE_ATTRIBUTE = "ec2:ModifyNetworkInterfaceAttribute"
+    REVOKE_SECURITY_GROUP_EGRESS = "ec2:RevokeSecurityGroupEgress"
+    REVOKE_SECURITY_GROUP_INGRESS = "ec2:RevokeSecurityGroupIngress"
     DESCRIBE_SUBNETS = "ec2:DescribeSubnets"
     RUN_INSTANCES = "ec2:RunInstances"
     TERMINATE_INSTANCES = "ec2:TerminateInstances"
@@ -200,6 +229,12 @@ class Ssm:
 
 class Pricing:
     """AWS Price List (``pricing``)."""
+class SecretsManager:
+    """AWS Secrets Manager (``secretsmanager``)."""
+
+    GET_SECRET_VALUE = "secretsmanager:GetSecretValue"
+
+
 
     GET_PRODUCTS = "pricing:GetProducts"
 
@@ -359,3 +394,23 @@ SFN_EMR_CREATE_CLUSTER_SYNC_ACTIONS = [Emr.RUN_JOB_FLOW, Emr.DESCRIBE_CLUSTER, E
 See: https://docs.aws.amazon.com/step-functions/latest/dg/emr-iam.html"""
 SFN_EMR_TERMINATE_CLUSTER_SYNC_ACTIONS = [Emr.TERMINATE_JOB_FLOWS, Emr.DESCRIBE_CLUSTER]
 """``elasticmapreduce:terminateCluster.sync``. See: https://docs.aws.amazon.com/step-functions/latest/dg/emr-iam.html"""
+
+EMR_STUDIO_WORKSPACE_USER_ACTIONS = [
+    Emr.CREATE_EDITOR,
+    Emr.DESCRIBE_EDITOR,
+    Emr.LIST_EDITORS,
+    Emr.START_EDITOR,
+    Emr.STOP_EDITOR,
+    Emr.DELETE_EDITOR,
+    Emr.OPEN_EDITOR_IN_CONSOLE,
+    Emr.ATTACH_EDITOR,
+    Emr.DETACH_EDITOR,
+    Emr.DESCRIBE_CLUSTER,
+    Emr.LIST_INSTANCE_GROUPS,
+    Emr.LIST_BOOTSTRAP_ACTIONS,
+    Emr.LIST_CLUSTERS,
+    Emr.LIST_STEPS,
+]
+"""What an EMR Studio user needs to create, open and attach Workspaces to existing clusters (the Workspace part of
+the "AllowEMRBasicActions" statement of AWS's basic user policy).
+See: https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-studio-user-permissions.html"""
