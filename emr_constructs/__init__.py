@@ -66,6 +66,8 @@ _EXPORTS: dict[str, str] = {
     "check_quantity": "emr_constructs.eks.namespace",
     "check_quota_admits_spark": "emr_constructs.eks.namespace",
     "namespace_manifest": "emr_constructs.eks.namespace",
+    "iceberg_configuration_overrides": "emr_constructs.eks.iceberg",
+    "iceberg_spark_properties": "emr_constructs.eks.iceberg",
     "PodTemplates": "emr_constructs.eks.pod_templates",
     "driver_template": "emr_constructs.eks.pod_templates",
     "executor_template": "emr_constructs.eks.pod_templates",
@@ -85,6 +87,9 @@ _EXPORTS: dict[str, str] = {
     "EmrInstanceRole": "emr_constructs.iam.service_roles",
     "EmrServiceRole": "emr_constructs.iam.service_roles",
     "tag_for_emr_managed_policy": "emr_constructs.iam.service_roles",
+    "LakeFormationDataLocation": "emr_constructs.lakeformation.location",
+    "LakeFormationPermissions": "emr_constructs.lakeformation.permissions",
+    "LakeFormationDataLakeSettings": "emr_constructs.lakeformation.settings",
     "SparkPipeline": "emr_constructs.jobs.pipeline",
     "SparkJob": "emr_constructs.jobs.spec",
     "PipelineTarget": "emr_constructs.jobs.targets",
@@ -117,6 +122,7 @@ _EXPORTS: dict[str, str] = {
     "RunningJobsOnChange": "emr_constructs.serverless.guards",
     "glue_catalog": "emr_constructs.serverless.runtime_configuration",
     "iceberg": "emr_constructs.serverless.runtime_configuration",
+    "lake_formation_fine_grained_access": "emr_constructs.serverless.runtime_configuration",
     "render_configurations": "emr_constructs.serverless.runtime_configuration",
     "ApplicationType": "emr_constructs.serverless.workers",
     "Architecture": "emr_constructs.serverless.workers",
@@ -125,6 +131,7 @@ _EXPORTS: dict[str, str] = {
     "MaximumCapacity": "emr_constructs.serverless.workers",
     "WorkerConfiguration": "emr_constructs.serverless.workers",
     "WorkerType": "emr_constructs.serverless.workers",
+    "GlueDatabase": "emr_constructs.storage.glue_database",
     "DEFAULT_LOG_RETENTION": "emr_constructs.storage.secure",
     "EncryptionKey": "emr_constructs.storage.secure",
     "SecureBucket": "emr_constructs.storage.secure",
@@ -185,6 +192,8 @@ if TYPE_CHECKING:
     from emr_constructs.eks.cluster import EksCapacity as EksCapacity
     from emr_constructs.eks.cluster import EmrEksCluster as EmrEksCluster
     from emr_constructs.eks.cluster import NodeGroupSpec as NodeGroupSpec
+    from emr_constructs.eks.iceberg import iceberg_configuration_overrides as iceberg_configuration_overrides
+    from emr_constructs.eks.iceberg import iceberg_spark_properties as iceberg_spark_properties
     from emr_constructs.eks.karpenter import Karpenter as Karpenter
     from emr_constructs.eks.karpenter import KarpenterOptions as KarpenterOptions
     from emr_constructs.eks.namespace import LimitRange as LimitRange
@@ -218,6 +227,9 @@ if TYPE_CHECKING:
     from emr_constructs.jobs.targets import PipelineTarget as PipelineTarget
     from emr_constructs.jobs.targets import TransientCluster as TransientCluster
     from emr_constructs.jobs.targets import local_entry_point as local_entry_point
+    from emr_constructs.lakeformation.location import LakeFormationDataLocation as LakeFormationDataLocation
+    from emr_constructs.lakeformation.permissions import LakeFormationPermissions as LakeFormationPermissions
+    from emr_constructs.lakeformation.settings import LakeFormationDataLakeSettings as LakeFormationDataLakeSettings
     from emr_constructs.monitoring.alarm_topic import AlarmSource as AlarmSource
     from emr_constructs.monitoring.alarm_topic import AlarmTopic as AlarmTopic
     from emr_constructs.monitoring.alarm_topic import allow_publishing as allow_publishing
@@ -245,6 +257,9 @@ if TYPE_CHECKING:
     from emr_constructs.serverless.guards import RunningJobsOnChange as RunningJobsOnChange
     from emr_constructs.serverless.runtime_configuration import glue_catalog as glue_catalog
     from emr_constructs.serverless.runtime_configuration import iceberg as iceberg
+    from emr_constructs.serverless.runtime_configuration import (
+        lake_formation_fine_grained_access as lake_formation_fine_grained_access,
+    )
     from emr_constructs.serverless.runtime_configuration import render_configurations as render_configurations
     from emr_constructs.serverless.workers import ApplicationType as ApplicationType
     from emr_constructs.serverless.workers import Architecture as Architecture
@@ -253,6 +268,7 @@ if TYPE_CHECKING:
     from emr_constructs.serverless.workers import MaximumCapacity as MaximumCapacity
     from emr_constructs.serverless.workers import WorkerConfiguration as WorkerConfiguration
     from emr_constructs.serverless.workers import WorkerType as WorkerType
+    from emr_constructs.storage.glue_database import GlueDatabase as GlueDatabase
     from emr_constructs.storage.secure import DEFAULT_LOG_RETENTION as DEFAULT_LOG_RETENTION
     from emr_constructs.storage.secure import EncryptionKey as EncryptionKey
     from emr_constructs.storage.secure import SecureBucket as SecureBucket

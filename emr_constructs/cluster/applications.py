@@ -10,6 +10,7 @@ from aws_cdk import aws_emr as emr
 
 from emr_constructs._internal.types import check_sequence_of, check_text
 from emr_constructs._internal.validation import fail, is_token
+from emr_constructs.core.iceberg import DEFAULT_ICEBERG_CATALOG, iceberg_catalog_properties
 from emr_constructs.core.validation import check_mapping_of
 
 KNOWN_APPLICATIONS = frozenset(
@@ -152,9 +153,21 @@ def glue_catalog_configurations() -> list[Configuration]:
     return [Configuration(Classification.HIVE_SITE, props), Configuration(Classification.SPARK_HIVE_SITE, props)]
 
 
-def iceberg_configurations() -> list[Configuration]:
-    """Enable Apache Iceberg. See: https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-iceberg-use-cluster.html"""
-    return [Configuration(Classification.ICEBERG_DEFAULTS, {"iceberg.enabled": "true"})]
+def iceberg_configurations(
+    warehouse: str | None = None, *, catalog: str = DEFAULT_ICEBERG_CATALOG
+) -> list[Configuration]:
+    """Enable Apache Iceberg (``iceberg-defaults``) and define the Spark catalog ``catalog`` backed by Glue, with
+    S3FileIO and the Iceberg SQL extensions (``spark-defaults``): the same catalog settings as EMR Serverless's
+    ``iceberg()`` and EMR on EKS's ``iceberg_configuration_overrides()``.
+
+    :param warehouse: ``s3://`` prefix for tables created without a location. Default: none.
+    :param catalog: Default: ``glue_catalog``.
+    See: https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-iceberg-use-spark-cluster.html
+    """
+    return [
+        Configuration(Classification.ICEBERG_DEFAULTS, {"iceberg.enabled": "true"}),
+        Configuration(Classification.SPARK_DEFAULTS, iceberg_catalog_properties(warehouse, catalog=catalog)),
+    ]
 
 
 def merge_configurations(configurations: Sequence[Configuration]) -> list[Configuration]:

@@ -175,6 +175,12 @@ class Reason(Enum):
         "one database",
         ("AwsSolutions-IAM5",),
     )
+    LAKE_FORMATION_DATA_ACCESS = (
+        "lakeformation:GetDataAccess has no resource-level permissions (the Service Authorization Reference lists no "
+        "resource type for it), so it can only be granted on Resource '*'; Lake Formation itself decides which "
+        "registered locations the role gets credentials for, from its grants",
+        ("AwsSolutions-IAM5",),
+    )
     NAT_PUBLIC_SUBNET_ROUTE = (
         "The public subnet hosts only the NAT gateway; its default route to the internet gateway is what gives the "
         "private subnets egress",

@@ -156,6 +156,14 @@ class Iam:
     """Condition key: the service whose service-linked role a CreateServiceLinkedRole request creates."""
 
 
+class LakeFormation:
+    """AWS Lake Formation (``lakeformation``)."""
+
+    GET_DATA_ACCESS = "lakeformation:GetDataAccess"
+    """Temporary credentials for a registered location; no resource type, so only grantable on ``*``.
+    See: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslakeformation.html"""
+
+
 class Sts:
     """AWS STS (``sts``)."""
 

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from emr_constructs.eks.cluster import EksCapacity as EksCapacity
     from emr_constructs.eks.cluster import EmrEksCluster as EmrEksCluster
     from emr_constructs.eks.cluster import NodeGroupSpec as NodeGroupSpec
+    from emr_constructs.eks.iceberg import iceberg_configuration_overrides as iceberg_configuration_overrides
+    from emr_constructs.eks.iceberg import iceberg_spark_properties as iceberg_spark_properties
     from emr_constructs.eks.karpenter import Karpenter as Karpenter
     from emr_constructs.eks.karpenter import KarpenterOptions as KarpenterOptions
     from emr_constructs.eks.namespace import LimitRange as LimitRange

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from emr_constructs.serverless.guards import RunningJobsOnChange as RunningJobsOnChange
     from emr_constructs.serverless.runtime_configuration import glue_catalog as glue_catalog
     from emr_constructs.serverless.runtime_configuration import iceberg as iceberg
+    from emr_constructs.serverless.runtime_configuration import (
+        lake_formation_fine_grained_access as lake_formation_fine_grained_access,
+    )
     from emr_constructs.serverless.runtime_configuration import render_configurations as render_configurations
     from emr_constructs.serverless.workers import ApplicationType as ApplicationType
     from emr_constructs.serverless.workers import Architecture as Architecture

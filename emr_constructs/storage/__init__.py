@@ -17,6 +17,7 @@ if not TYPE_CHECKING:
     __getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
+    from emr_constructs.storage.glue_database import GlueDatabase as GlueDatabase
     from emr_constructs.storage.secure import DEFAULT_LOG_RETENTION as DEFAULT_LOG_RETENTION
     from emr_constructs.storage.secure import EncryptionKey as EncryptionKey
     from emr_constructs.storage.secure import SecureBucket as SecureBucket
