@@ -137,6 +137,21 @@ def check_consumer_acknowledgments(ns: dict[str, Any]) -> None:
     ns["app"].synth()  # raises "ValidationFailed" on any unacknowledged finding of the four packs
 
 
+def check_studio(ns: dict[str, Any]) -> None:
+    template = Template.from_stack(ns["stack"])
+    (studio,) = template.find_resources("AWS::EMR::Studio").values()
+    assert studio["Properties"]["AuthMode"] == "SSO" and "UserRole" in studio["Properties"]
+    (mapping,) = template.find_resources("AWS::EMR::StudioSessionMapping").values()
+    assert mapping["Properties"]["IdentityType"] == "GROUP"
+    (app,) = template.find_resources("AWS::EMRServerless::Application").values()
+    assert app["Properties"]["InteractiveConfiguration"] == {"StudioEnabled": True, "LivyEndpointEnabled": True}
+    (endpoint,) = template.find_resources("AWS::EMRContainers::Endpoint").values()
+    assert endpoint["Properties"]["Type"] == "JUPYTER_ENTERPRISE_GATEWAY"
+    assert endpoint["Properties"]["SessionIdleTimeoutInMinutes"] == 120
+    engine = {"Properties": {"GroupDescription": "EMR Studio engine"}}
+    assert len(template.find_resources("AWS::EC2::SecurityGroup", engine)) == 1
+
+
 def check_compliance(ns: dict[str, Any]) -> None:
     with pytest.raises(RuntimeError, match="ValidationFailed"):
         ns["app"].synth()
