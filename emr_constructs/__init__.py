@@ -99,6 +99,7 @@ _EXPORTS: dict[str, str] = {
     "AlarmTopic": "emr_constructs.monitoring.alarm_topic",
     "allow_publishing": "emr_constructs.monitoring.alarm_topic",
     "notify": "emr_constructs.monitoring.alarms",
+    "ApplicationBudget": "emr_constructs.monitoring.budget",
     "EMR_EC2_NAMESPACE": "emr_constructs.monitoring.ec2_metrics",
     "EmrClusterMetricFactory": "emr_constructs.monitoring.ec2_metrics",
     "EmrClusterAlarmThresholds": "emr_constructs.monitoring.ec2_monitoring",
@@ -124,6 +125,7 @@ _EXPORTS: dict[str, str] = {
     "iceberg": "emr_constructs.serverless.runtime_configuration",
     "lake_formation_fine_grained_access": "emr_constructs.serverless.runtime_configuration",
     "render_configurations": "emr_constructs.serverless.runtime_configuration",
+    "SchedulerConfiguration": "emr_constructs.serverless.scheduler",
     "ApplicationType": "emr_constructs.serverless.workers",
     "Architecture": "emr_constructs.serverless.workers",
     "DiskType": "emr_constructs.serverless.workers",
@@ -234,6 +236,7 @@ if TYPE_CHECKING:
     from emr_constructs.monitoring.alarm_topic import AlarmTopic as AlarmTopic
     from emr_constructs.monitoring.alarm_topic import allow_publishing as allow_publishing
     from emr_constructs.monitoring.alarms import notify as notify
+    from emr_constructs.monitoring.budget import ApplicationBudget as ApplicationBudget
     from emr_constructs.monitoring.ec2_metrics import EMR_EC2_NAMESPACE as EMR_EC2_NAMESPACE
     from emr_constructs.monitoring.ec2_metrics import EmrClusterMetricFactory as EmrClusterMetricFactory
     from emr_constructs.monitoring.ec2_monitoring import EmrClusterAlarmThresholds as EmrClusterAlarmThresholds
@@ -261,6 +264,7 @@ if TYPE_CHECKING:
         lake_formation_fine_grained_access as lake_formation_fine_grained_access,
     )
     from emr_constructs.serverless.runtime_configuration import render_configurations as render_configurations
+    from emr_constructs.serverless.scheduler import SchedulerConfiguration as SchedulerConfiguration
     from emr_constructs.serverless.workers import ApplicationType as ApplicationType
     from emr_constructs.serverless.workers import Architecture as Architecture
     from emr_constructs.serverless.workers import DiskType as DiskType

@@ -102,6 +102,8 @@ SERVERLESS_APPLICATION_NAME_METRICS = ReleaseFloor(
 """From 7.10 the metrics carry ApplicationName too and the ApplicationId-only series stop updating."""
 SERVERLESS_INTERACTIVE = ReleaseFloor("EMR Serverless interactive applications (EMR Studio)", {6: "6.14.0"})
 """See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/interactive-workloads.html"""
+SERVERLESS_SCHEDULER = ReleaseFloor("EMR Serverless job concurrency and queuing", {7: "7.0.0"})
+"""See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/applications-concurrency-queuing.html"""
 
 EKS = ReleaseFloor("EMR on EKS", {5: "5.32.0", 6: "6.2.0"})
 """See: https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/emr-eks-releases.html"""

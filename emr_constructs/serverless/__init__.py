@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         lake_formation_fine_grained_access as lake_formation_fine_grained_access,
     )
     from emr_constructs.serverless.runtime_configuration import render_configurations as render_configurations
+    from emr_constructs.serverless.scheduler import SchedulerConfiguration as SchedulerConfiguration
     from emr_constructs.serverless.workers import ApplicationType as ApplicationType
     from emr_constructs.serverless.workers import Architecture as Architecture
     from emr_constructs.serverless.workers import DiskType as DiskType

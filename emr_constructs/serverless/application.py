@@ -25,7 +25,11 @@ from emr_constructs._internal.types import (
 )
 from emr_constructs._internal.validation import check_pattern, check_range, fail, is_token
 from emr_constructs.cluster.applications import Configuration
-from emr_constructs.core.releases import DEFAULT_SERVERLESS_RELEASE_LABEL, SERVERLESS_INTERACTIVE
+from emr_constructs.core.releases import (
+    DEFAULT_SERVERLESS_RELEASE_LABEL,
+    SERVERLESS_INTERACTIVE,
+    SERVERLESS_SCHEDULER,
+)
 from emr_constructs.core.tags import APPLICATION_TAG, COST_CENTER_TAG
 from emr_constructs.core.validation import check_ecr_image, check_mapping_of
 from emr_constructs.releases import SERVERLESS, SERVERLESS_ARM64, SERVERLESS_CUSTOM_IMAGES, ReleaseLabel
@@ -39,6 +43,7 @@ from emr_constructs.serverless.guards import (
     RunningJobsOnChange,
 )
 from emr_constructs.serverless.runtime_configuration import glue_catalog, iceberg, render_configurations
+from emr_constructs.serverless.scheduler import SchedulerConfiguration
 from emr_constructs.serverless.workers import (
     ApplicationType,
     Architecture,
@@ -81,6 +86,9 @@ class EmrServerlessApplication(ApplicationBase):
     :param runtime_configuration: configuration classifications such as ``spark-defaults``.
     :param glue_data_catalog: Glue Data Catalog as metastore. :param iceberg_enabled: Apache Iceberg (Spark only).
     :param interactive: Default: none (batch only). Needs emr-6.14.0 or later.
+    :param scheduler: job concurrency and queuing (emr-7.0.0 or later). Default: none: every submitted job run
+        starts at once, bounded only by ``maximum_capacity``.
+        See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/applications-concurrency-queuing.html
     :param log_bucket: S3 destination of job logs. Default: a new ``SecureBucket`` (KMS, RETAIN).
     :param cloudwatch_logs: Default: on, to a KMS-encrypted log group created here (retention one year, RETAIN).
     :param managed_persistence: keep Spark UI / logs in EMR-managed storage for 30 days. Default: on.
@@ -122,6 +130,7 @@ class EmrServerlessApplication(ApplicationBase):
         glue_data_catalog: bool = False,
         iceberg_enabled: bool = False,
         interactive: InteractiveConfiguration | None = None,
+        scheduler: SchedulerConfiguration | None = None,
         log_bucket: s3.IBucket | None = None,
         log_prefix: str = DEFAULT_LOG_PREFIX,
         cloudwatch_logs: bool = True,
@@ -142,6 +151,9 @@ class EmrServerlessApplication(ApplicationBase):
             release_label.require(SERVERLESS_ARM64, "architecture", architecture.value)
         if interactive is not None:
             release_label.require(SERVERLESS_INTERACTIVE, "interactive", interactive)
+        if scheduler is not None:
+            release_label.require(SERVERLESS_SCHEDULER, "scheduler", scheduler)
+            scheduler.validate("scheduler")
         self.release_label = release_label
         self.application_type = application_type
         self.maximum_capacity = maximum_capacity or MaximumCapacity()
@@ -229,6 +241,7 @@ class EmrServerlessApplication(ApplicationBase):
             )
             if interactive
             else None,
+            scheduler_configuration=scheduler._render() if scheduler else None,
             monitoring_configuration=emrs.CfnApplication.MonitoringConfigurationProperty(
                 s3_monitoring_configuration=emrs.CfnApplication.S3MonitoringConfigurationProperty(
                     log_uri=self.log_uri, encryption_key_arn=bucket_key.key_arn if bucket_key else None
@@ -340,6 +353,7 @@ def _check_props(props: Mapping[str, Any]) -> None:
     check_text("name", props["name"])
     check_sequence_of("initial_capacity", props["initial_capacity"], InitialCapacity, optional=False)
     check_type("maximum_capacity", props["maximum_capacity"], MaximumCapacity, optional=True)
+    check_type("scheduler", props["scheduler"], SchedulerConfiguration, optional=True)
     for flag in ("auto_start", "auto_stop", "glue_data_catalog", "iceberg_enabled", "cloudwatch_logs"):
         check_type(flag, props[flag], bool)
     check_type("managed_persistence", props["managed_persistence"], bool)
