@@ -41,6 +41,7 @@ def check_cluster(ns: dict[str, Any]) -> None:
         "hive-site",
         "spark-hive-site",
         "iceberg-defaults",
+        "spark-defaults",  # the Iceberg glue_catalog (the same settings as EMR Serverless's iceberg())
     }
     assert {"Key": "cost-center", "Value": "analytics"} in props["Tags"]
     assert len(Template.from_stack(ns["stack"]).find_resources("AWS::CloudWatch::Alarm")) == 5
