@@ -3,7 +3,7 @@
 \b
 Exit codes:
   0  success
-  1  the job failed or was cancelled
+  1  the job failed or was cancelled; doctor: a check failed
   2  usage error (bad option or flag value, no target, invalid job from flags)
   3  not found (application, cluster, virtual cluster, job run, role, stack output)
   4  AWS error (throttling after retries included; while waiting, throttled
