@@ -19,6 +19,9 @@ from emr_constructs._internal.validation import check_range, check_s3_uri, fail,
 
 DEFAULT_TICKET_LIFETIME_HOURS = 24
 DEFAULT_KERBEROS_REALM = "EC2.INTERNAL"
+EMR_LAKE_FORMATION_SESSION_TAG = "Amazon EMR"
+"""The ``LakeFormationAuthorizedCaller`` session-tag value of EMR on EC2 runtime roles.
+See: https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-lf-enable.html"""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,7 +76,14 @@ class RuntimeRoleAuthorization:
     """Job-centric runtime roles for steps (``EnableApplicationScopedIAMRole``).
 
     :param propagate_source_identity: Default: on, so CloudTrail shows who submitted the step.
-    :param lake_formation: Default: off. On enables Lake Formation fine-grained access for the runtime roles.
+    :param lake_formation: Default: off. On enables Lake Formation fine-grained access for the runtime roles
+        (emr-6.15.0 and later): ``LakeFormationConfiguration.AuthorizedSessionTagValue`` "Amazon EMR", and
+        ``sts:TagSession`` in the trust of roles from ``EmrCluster.add_runtime_role``. Lake Formation must allow
+        external data filtering for that session tag value in this account (``LakeFormationDataLakeSettings``, or the
+        console's application integration settings); grant tables with ``LakeFormationPermissions`` and register
+        locations with ``LakeFormationDataLocation`` (a user-defined role: EMR cannot use the service-linked one).
+        AWS's example configuration also enables in-transit encryption.
+        See: https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-lf-enable.html
     """
 
     propagate_source_identity: bool = True
@@ -175,7 +185,7 @@ class EmrSecurityConfiguration(Construct):
                 }
             }
             if self.runtime_roles.lake_formation:
-                authz["LakeFormationConfiguration"] = {"AuthorizedSessionTagValue": "Amazon EMR"}
+                authz["LakeFormationConfiguration"] = {"AuthorizedSessionTagValue": EMR_LAKE_FORMATION_SESSION_TAG}
             doc["AuthorizationConfiguration"] = authz
         if self.imdsv2:
             doc["InstanceMetadataServiceConfiguration"] = {

@@ -18,12 +18,8 @@ from constructs import Construct
 
 from emr_constructs._internal.types import check_sequence_of, check_text
 from emr_constructs._internal.validation import fail
+from emr_constructs.cluster.security_configuration import EMR_LAKE_FORMATION_SESSION_TAG
 
-EMR_SESSION_TAG_VALUE = "Amazon EMR"
-"""The ``LakeFormationAuthorizedCaller`` session-tag value EMR on EC2 runtime roles use (the EMR security
-configuration's ``LakeFormationConfiguration.AuthorizedSessionTagValue``), which Lake Formation must list as an
-authorized session tag value for external data filtering.
-See: https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-lf-enable.html"""
 REPLACES_SETTINGS_WARNING = "emr-constructs:lake-formation-data-lake-settings"
 
 
@@ -46,7 +42,7 @@ class LakeFormationDataLakeSettings(Construct):
         construct_id: str,
         *,
         admins: Sequence[iam.IRole],
-        authorized_session_tag_values: Sequence[str] = (EMR_SESSION_TAG_VALUE,),
+        authorized_session_tag_values: Sequence[str] = (EMR_LAKE_FORMATION_SESSION_TAG,),
     ) -> None:
         super().__init__(scope, construct_id)
         check_sequence_of("admins", admins, iam.IRole, optional=False)

@@ -16,10 +16,14 @@ from emr_constructs.cluster.applications import (
     merge_configurations,
 )
 from emr_constructs.core.iceberg import DEFAULT_ICEBERG_CATALOG, ICEBERG_RUNTIME_JAR_PATH, iceberg_catalog_properties
+from emr_constructs.core.releases import ReleaseFloor
+from emr_constructs.releases import ReleaseLabel
 from emr_constructs.serverless.workers import ApplicationType
 
 ICEBERG_RUNTIME_JAR = ICEBERG_RUNTIME_JAR_PATH
 SERVERLESS_LAKE_FORMATION_CONF = "spark.emr-serverless.lakeformation.enabled"
+SERVERLESS_LAKE_FORMATION = ReleaseFloor("EMR Serverless with Lake Formation fine-grained access control", {7: "7.2.0"})
+"""See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/emr-serverless-lf-enable.html"""
 
 
 def glue_catalog(application_type: ApplicationType) -> list[Configuration]:
@@ -46,14 +50,17 @@ def iceberg(warehouse: str | None = None, *, catalog: str = DEFAULT_ICEBERG_CATA
     return [Configuration(Classification.SPARK_DEFAULTS, props)]
 
 
-def lake_formation_fine_grained_access() -> list[Configuration]:
+def lake_formation_fine_grained_access(release_label: ReleaseLabel | None = None) -> list[Configuration]:
     """Lake Formation fine-grained access control for the application's Spark jobs
     (``spark.emr-serverless.lakeformation.enabled``, emr-7.2.0 and later): a system driver enforces the table, column,
     row and cell permissions of the job's runtime role. Grant those with ``LakeFormationPermissions``; the role also
     needs ``lakeformation:GetDataAccess`` (``LakeFormationPermissions`` adds it).
 
+    :param release_label: the application's release, checked against emr-7.2.0. Default: not checked.
     See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/emr-serverless-lf-enable.html
     """
+    if release_label is not None:
+        release_label.require(SERVERLESS_LAKE_FORMATION, "release_label", release_label.label)
     return [Configuration(Classification.SPARK_DEFAULTS, {SERVERLESS_LAKE_FORMATION_CONF: "true"})]
 
 

@@ -44,6 +44,7 @@ from emr_constructs import (
     lake_formation_fine_grained_access,
 )
 from emr_constructs.compliance import apply_compliance_checks
+from emr_constructs.releases import ReleaseLabel
 from tests.conftest import ROOT, new_app
 
 PRINCIPAL = {"DataLakePrincipalIdentifier": {"Fn::GetAtt": [Match.string_like_regexp("JobRole"), "Arn"]}}
@@ -267,6 +268,12 @@ def test_serverless_fine_grained_access_is_a_spark_defaults_switch() -> None:
     (conf,) = lake_formation_fine_grained_access()
     assert conf.classification == "spark-defaults"
     assert dict(conf.properties) == {"spark.emr-serverless.lakeformation.enabled": "true"}
+
+
+def test_serverless_fine_grained_access_needs_emr_7_2_0() -> None:
+    lake_formation_fine_grained_access(ReleaseLabel.of("emr-7.2.0"))
+    with pytest.raises(ValueError, match=r"release_label: got 'emr-7.1.0'; .*needs emr-7.2.0"):
+        lake_formation_fine_grained_access(ReleaseLabel.of("emr-7.1.0"))
 
 
 # ---- account settings ---------------------------------------------------------------------------------------------
