@@ -90,6 +90,10 @@ _EXPORTS: dict[str, str] = {
     "LakeFormationDataLocation": "emr_constructs.lakeformation.location",
     "LakeFormationPermissions": "emr_constructs.lakeformation.permissions",
     "LakeFormationDataLakeSettings": "emr_constructs.lakeformation.settings",
+    "AirflowDagOptions": "emr_constructs.jobs.airflow",
+    "ec2_airflow_dag": "emr_constructs.jobs.airflow",
+    "eks_airflow_dag": "emr_constructs.jobs.airflow",
+    "serverless_airflow_dag": "emr_constructs.jobs.airflow",
     "SparkPipeline": "emr_constructs.jobs.pipeline",
     "SparkJob": "emr_constructs.jobs.spec",
     "PipelineTarget": "emr_constructs.jobs.targets",
@@ -224,6 +228,10 @@ if TYPE_CHECKING:
     from emr_constructs.iam.service_roles import EmrInstanceRole as EmrInstanceRole
     from emr_constructs.iam.service_roles import EmrServiceRole as EmrServiceRole
     from emr_constructs.iam.service_roles import tag_for_emr_managed_policy as tag_for_emr_managed_policy
+    from emr_constructs.jobs.airflow import AirflowDagOptions as AirflowDagOptions
+    from emr_constructs.jobs.airflow import ec2_airflow_dag as ec2_airflow_dag
+    from emr_constructs.jobs.airflow import eks_airflow_dag as eks_airflow_dag
+    from emr_constructs.jobs.airflow import serverless_airflow_dag as serverless_airflow_dag
     from emr_constructs.jobs.pipeline import SparkPipeline as SparkPipeline
     from emr_constructs.jobs.spec import SparkJob as SparkJob
     from emr_constructs.jobs.targets import PipelineTarget as PipelineTarget

@@ -19,6 +19,10 @@ if not TYPE_CHECKING:
     __getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
+    from emr_constructs.jobs.airflow import AirflowDagOptions as AirflowDagOptions
+    from emr_constructs.jobs.airflow import ec2_airflow_dag as ec2_airflow_dag
+    from emr_constructs.jobs.airflow import eks_airflow_dag as eks_airflow_dag
+    from emr_constructs.jobs.airflow import serverless_airflow_dag as serverless_airflow_dag
     from emr_constructs.jobs.pipeline import SparkPipeline as SparkPipeline
     from emr_constructs.jobs.spec import SparkJob as SparkJob
     from emr_constructs.jobs.targets import PipelineTarget as PipelineTarget

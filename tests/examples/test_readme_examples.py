@@ -153,6 +153,18 @@ def check_studio(ns: dict[str, Any]) -> None:
     assert len(template.find_resources("AWS::EC2::SecurityGroup", engine)) == 1
 
 
+def check_airflow(ns: dict[str, Any]) -> None:
+    import ast
+
+    for name in ("serverless", "ec2", "eks"):
+        tree = ast.parse(ns[f"{name}_dag"])  # valid Python
+        operators = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+        assert {"DAG", {"serverless": "EmrServerlessStartJobOperator", "ec2": "EmrStepSensor",
+                        "eks": "EmrContainerOperator"}[name]} <= operators  # fmt: skip
+    assert "'sparkSubmit': {" in ns["serverless_dag"] and "cancel_on_kill=True" in ns["serverless_dag"]
+    assert "execution_timeout=timedelta(minutes=60)" in ns["eks_dag"]
+
+
 def check_compliance(ns: dict[str, Any]) -> None:
     with pytest.raises(RuntimeError, match="ValidationFailed"):
         ns["app"].synth()
