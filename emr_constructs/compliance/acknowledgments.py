@@ -175,6 +175,12 @@ class Reason(Enum):
         "one database",
         ("AwsSolutions-IAM5",),
     )
+    MSK_NAME_PREFIX = (
+        "A Kafka topic or consumer group given as a name prefix (e.g. Spark's Kafka source names its consumer groups "
+        "<groupIdPrefix>-<query uuid>-... at run time): the wildcard matches only names with that prefix on one MSK "
+        "cluster (topic/<cluster>/<uuid>/<prefix>* or group/<cluster>/<uuid>/<prefix>*)",
+        ("AwsSolutions-IAM5",),
+    )
     LAKE_FORMATION_DATA_ACCESS = (
         "lakeformation:GetDataAccess has no resource-level permissions (the Service Authorization Reference lists no "
         "resource type for it), so it can only be granted on Resource '*'; Lake Formation itself decides which "

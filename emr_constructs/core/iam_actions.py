@@ -237,6 +237,28 @@ class Ssm:
 
 class Pricing:
     """AWS Price List (``pricing``)."""
+class Kinesis:
+    """Amazon Kinesis Data Streams (``kinesis``): the stream-level actions of a polling (GetRecords) consumer.
+    See: https://docs.aws.amazon.com/streams/latest/dev/tutorial-stock-data-kplkcl2-iam.html"""
+
+    DESCRIBE_STREAM = "kinesis:DescribeStream"
+    DESCRIBE_STREAM_SUMMARY = "kinesis:DescribeStreamSummary"
+    GET_RECORDS = "kinesis:GetRecords"
+    GET_SHARD_ITERATOR = "kinesis:GetShardIterator"
+    LIST_SHARDS = "kinesis:ListShards"
+
+
+class KafkaCluster:
+    """Apache Kafka APIs of Amazon MSK clusters with IAM access control (``kafka-cluster``).
+    See: https://docs.aws.amazon.com/msk/latest/developerguide/kafka-actions.html"""
+
+    CONNECT = "kafka-cluster:Connect"
+    DESCRIBE_TOPIC = "kafka-cluster:DescribeTopic"
+    READ_DATA = "kafka-cluster:ReadData"
+    DESCRIBE_GROUP = "kafka-cluster:DescribeGroup"
+    ALTER_GROUP = "kafka-cluster:AlterGroup"
+
+
 class SecretsManager:
     """AWS Secrets Manager (``secretsmanager``)."""
 
@@ -292,6 +314,14 @@ KMS_KEY_POLICY_SERVICE_ACTIONS = [
 """A key policy's grant to a service that encrypts with the key (e.g. CloudWatch Logs for a log group)."""
 KMS_ENCRYPTED_TOPIC_PUBLISH_ACTIONS = [Kms.DECRYPT, Kms.GENERATE_DATA_KEY_ANY]
 """What a publishing service needs on the key of an encrypted SNS topic."""
+KINESIS_READ_ACTIONS = [
+    Kinesis.DESCRIBE_STREAM,
+    Kinesis.DESCRIBE_STREAM_SUMMARY,
+    Kinesis.GET_RECORDS,
+    Kinesis.GET_SHARD_ITERATOR,
+    Kinesis.LIST_SHARDS,
+]
+"""A consumer reading a Kinesis data stream by polling its shards."""
 
 GLUE_READ_ACTIONS = [
     Glue.GET_DATABASE,

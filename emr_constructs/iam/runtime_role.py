@@ -13,6 +13,7 @@ from typing import Any
 
 from aws_cdk import ArnFormat, CfnJson, Stack
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
@@ -21,7 +22,7 @@ from constructs import Construct
 from emr_constructs._internal.naming import physical_name
 from emr_constructs._internal.types import check_glue_databases, check_s3_prefix, check_text, check_type
 from emr_constructs._internal.validation import fail, is_token
-from emr_constructs.compliance.acknowledgments import Reason, acknowledge_finding
+from emr_constructs.compliance.acknowledgments import Reason, acknowledge_finding, nag_resource_text
 from emr_constructs.core.iam_actions import LOG_STREAM_WRITE_ACTIONS, Logs, Sts
 from emr_constructs.core.naming import (
     EMR_EKS_START_JOB_RUN_COMPONENTS,
@@ -29,6 +30,7 @@ from emr_constructs.core.naming import (
     emr_eks_service_account_subject,
 )
 from emr_constructs.iam.policies import KMS_ENCRYPT_ACTIONS, RolePolicy
+from emr_constructs.iam.streaming import kinesis_read_statements, msk_topic_read
 from emr_constructs.releases import EKS_POD_IDENTITY, ReleaseLabel
 
 EMR_SERVERLESS_PRINCIPAL = "emr-serverless.amazonaws.com"
@@ -311,3 +313,25 @@ class JobRuntimeRole(Construct):
         check_glue_databases("databases", databases)
         check_type("write", write, bool)
         self.policy.allow_glue_catalog_read(databases, write=write)
+
+    def grant_read_kinesis_stream(self, stream: kinesis.IStream) -> None:
+        """Read ``stream`` as a polling consumer (DescribeStream, DescribeStreamSummary, ListShards,
+        GetShardIterator, GetRecords) and decrypt its records with its customer managed key, if it has one.
+        Enhanced fan-out (SubscribeToShard on a registered consumer) is not granted.
+        See: https://docs.aws.amazon.com/streams/latest/dev/tutorial-stock-data-kplkcl2-iam.html"""
+        check_type("stream", stream, kinesis.IStream)
+        self.policy.add_statements(*kinesis_read_statements(stream))
+
+    def grant_msk_topic_read(self, cluster_arn: str, topic: str, group: str) -> None:
+        """Consume ``topic`` as consumer group ``group`` on the MSK cluster ``cluster_arn`` with IAM access control:
+        kafka-cluster:Connect on the cluster, DescribeTopic and ReadData on the topic, DescribeGroup and AlterGroup
+        on the group. ``topic`` and ``group`` may end in ``*`` to match a name prefix, e.g. ``"spark-kafka-source*"``
+        for the groups Spark's Kafka source names itself.
+        See: https://docs.aws.amazon.com/msk/latest/developerguide/kafka-actions.html"""
+        read = msk_topic_read(self, cluster_arn, topic, group)
+        self.policy.add_statements(*read.statements())
+        assert self.policy.policy is not None
+        for name, arn in ((topic, read.topic_arn), (group, read.group_arn)):
+            if name.endswith("*") and not is_token(cluster_arn):
+                finding = "Resource::" + nag_resource_text(self, arn)
+                acknowledge_finding(self.policy.policy, Reason.MSK_NAME_PREFIX, "AwsSolutions-IAM5", finding)
