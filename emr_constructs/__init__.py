@@ -87,6 +87,7 @@ _EXPORTS: dict[str, str] = {
     "EmrInstanceRole": "emr_constructs.iam.service_roles",
     "EmrServiceRole": "emr_constructs.iam.service_roles",
     "tag_for_emr_managed_policy": "emr_constructs.iam.service_roles",
+    "EmrEksLakeFormationSecurityConfiguration": "emr_constructs.lakeformation.eks",
     "LakeFormationDataLocation": "emr_constructs.lakeformation.location",
     "LakeFormationPermissions": "emr_constructs.lakeformation.permissions",
     "LakeFormationDataLakeSettings": "emr_constructs.lakeformation.settings",
@@ -237,6 +238,9 @@ if TYPE_CHECKING:
     from emr_constructs.jobs.targets import PipelineTarget as PipelineTarget
     from emr_constructs.jobs.targets import TransientCluster as TransientCluster
     from emr_constructs.jobs.targets import local_entry_point as local_entry_point
+    from emr_constructs.lakeformation.eks import (
+        EmrEksLakeFormationSecurityConfiguration as EmrEksLakeFormationSecurityConfiguration,
+    )
     from emr_constructs.lakeformation.location import LakeFormationDataLocation as LakeFormationDataLocation
     from emr_constructs.lakeformation.permissions import LakeFormationPermissions as LakeFormationPermissions
     from emr_constructs.lakeformation.settings import LakeFormationDataLakeSettings as LakeFormationDataLakeSettings

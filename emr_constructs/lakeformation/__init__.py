@@ -18,6 +18,9 @@ if not TYPE_CHECKING:
     __getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
+    from emr_constructs.lakeformation.eks import (
+        EmrEksLakeFormationSecurityConfiguration as EmrEksLakeFormationSecurityConfiguration,
+    )
     from emr_constructs.lakeformation.location import LakeFormationDataLocation as LakeFormationDataLocation
     from emr_constructs.lakeformation.permissions import LakeFormationPermissions as LakeFormationPermissions
     from emr_constructs.lakeformation.settings import LakeFormationDataLakeSettings as LakeFormationDataLakeSettings

@@ -26,11 +26,14 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 import yaml
+from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Annotations, Match, Template
 from cfnlint.api import ManualArgs, lint_file
 
 from emr_constructs import (
+    EmrEksLakeFormationSecurityConfiguration,
+    EmrEksVirtualCluster,
     EmrSecurityConfiguration,
     GlueDatabase,
     InTransitEncryption,
@@ -81,7 +84,33 @@ class Built:
         admin = iam.Role.from_role_arn(settings_stack, "Admin", "arn:aws:iam::111122223333:role/DataLakeAdmin")
         self.settings = LakeFormationDataLakeSettings(settings_stack, "Settings", admins=[admin])
         self.stack, self.settings_stack = stack, settings_stack
+        self.eks_stack = eks_stack = cdk.Stack(self.app, "Eks")
+        kubectl = eks.KubectlProvider.from_kubectl_provider_attributes(
+            eks_stack, "Kubectl", service_token="arn:aws:lambda:eu-west-1:123456789012:function:kubectl", role=None
+        )
+        cluster = eks.Cluster.from_cluster_attributes(
+            eks_stack, "Cluster", cluster_name="corp-eks", kubectl_provider=kubectl
+        )
+        virtual_cluster = EmrEksVirtualCluster(eks_stack, "Vc", cluster=cluster, namespace="analytics")
+        engine = iam.Role(eks_stack, "QueryEngine", assumed_by=iam.ServicePrincipal("emr-containers.amazonaws.com"))
+        execution = JobRuntimeRole(
+            eks_stack,
+            "Execution",
+            trust=RuntimeRoleTrust.eks_pod_identity(release_label=ReleaseLabel.of("emr-7.7.0-latest")),
+        )
+        security = EmrEksLakeFormationSecurityConfiguration(
+            eks_stack,
+            "LakeFormation",
+            eks_cluster_name="corp-eks",
+            system_namespace="emr-system",
+            query_engine_role=engine,
+            authorized_session_tag_value="EMR on EKS Engine",
+        )
+        security.apply_to(virtual_cluster)
+        security.allow_query_engine(execution)
+        LakeFormationPermissions(eks_stack, "Grants", role=execution).grant_table("Sales", database="sales")
         self.app.synth()
+        self.eks_template = Template.from_stack(self.eks_stack)
         self.template = Template.from_stack(stack)
         self.settings_template = Template.from_stack(settings_stack)
 
@@ -276,6 +305,53 @@ def test_serverless_fine_grained_access_needs_emr_7_2_0() -> None:
         lake_formation_fine_grained_access(ReleaseLabel.of("emr-7.1.0"))
 
 
+def test_eks_security_configuration_names_the_secure_namespace_and_query_engine(built: Built) -> None:
+    # https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/security_iam_fgac-lf-enable.html
+    built.eks_template.has_resource_properties(
+        "AWS::EMRContainers::SecurityConfiguration",
+        {
+            "SecurityConfigurationData": {
+                "AuthorizationConfiguration": {
+                    "LakeFormationConfiguration": {
+                        "AuthorizedSessionTagValue": "EMR on EKS Engine",
+                        "QueryEngineRoleArn": {"Fn::GetAtt": [Match.string_like_regexp("^QueryEngine"), "Arn"]},
+                        "SecureNamespaceInfo": {"ClusterId": "corp-eks", "Namespace": "emr-system"},
+                    }
+                }
+            }
+        },
+    )
+    (sc_id,) = built.eks_template.find_resources("AWS::EMRContainers::SecurityConfiguration")
+    built.eks_template.has_resource_properties(
+        "AWS::EMRContainers::VirtualCluster", {"SecurityConfigurationId": {"Fn::GetAtt": [sc_id, "Id"]}}
+    )
+
+
+def test_the_query_engine_may_assume_the_execution_role_only_with_its_session_tag(built: Built) -> None:
+    # https://docs.aws.amazon.com/lake-formation/latest/dg/register-query-engine.html
+    engine = {"AWS": {"Fn::GetAtt": [Match.string_like_regexp("^QueryEngine"), "Arn"]}}
+    built.eks_template.has_resource_properties(
+        "AWS::IAM::Role",
+        {
+            "AssumeRolePolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": engine},
+                        {
+                            "Action": "sts:TagSession",
+                            "Effect": "Allow",
+                            "Principal": engine,
+                            "Condition": {
+                                "StringEquals": {"aws:RequestTag/LakeFormationAuthorizedCaller": "EMR on EKS Engine"}
+                            },
+                        },
+                    ]
+                )
+            }
+        },
+    )
+
+
 # ---- account settings ---------------------------------------------------------------------------------------------
 
 
@@ -320,7 +396,7 @@ def test_four_nag_packs_pass(built: Built) -> None:
 def test_cfn_lint_is_clean(built: Built) -> None:
     ignore = yaml.safe_load((ROOT / ".cfnlintrc.yaml").read_text())["ignore_checks"]
     templates = sorted(built.outdir.glob("*.template.json"))
-    assert len(templates) == 2
+    assert len(templates) == 3
     for template in templates:
         matches = lint_file(template, config=ManualArgs(ignore_checks=ignore, regions=["us-east-1", "eu-west-1"]))
         assert [str(m) for m in matches] == [], template.name
@@ -374,5 +450,17 @@ def test_bad_locations_and_settings_name_the_prop(scratch: tuple[cdk.Stack, JobR
         LakeFormationDataLocation(stack, "L2", bucket=bucket, role=role.role, use_service_linked_role=True)
     with pytest.raises(ValueError, match=r"admins: got \[\]; name at least one admin"):
         LakeFormationDataLakeSettings(stack, "S1", admins=[])
+    engine = iam.Role(stack, "Engine", assumed_by=iam.ServicePrincipal("emr-containers.amazonaws.com"))
+    good = {"eks_cluster_name": "corp-eks", "system_namespace": "emr-system", "query_engine_role": engine}
+    with pytest.raises(ValueError, match=r"authorized_session_tag_value: got 'a:b'; must be 1-256"):
+        EmrEksLakeFormationSecurityConfiguration(stack, "E1", authorized_session_tag_value="a:b", **good)
+    with pytest.raises(ValueError, match=r"system_namespace: got 'kube-system'"):
+        EmrEksLakeFormationSecurityConfiguration(
+            stack, "E2", authorized_session_tag_value="x", **{**good, "system_namespace": "kube-system"}
+        )
+    with pytest.raises(ValueError, match=r"eks_cluster_name: got '-eks'"):
+        EmrEksLakeFormationSecurityConfiguration(
+            stack, "E3", authorized_session_tag_value="x", **{**good, "eks_cluster_name": "-eks"}
+        )
     with pytest.raises(TypeError, match=r"role: got"):
         LakeFormationPermissions(stack, "P1", role=role.role)  # type: ignore[arg-type]
