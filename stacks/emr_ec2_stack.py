@@ -69,6 +69,7 @@ class EmrEc2Stack(Stack):
                 bucket=data.bucket,
                 object_key=config.tls_certificate_key,
                 validity=Duration.days(config.tls_certificate_validity_days),
+                log_encryption_key=key,  # one key per stack
                 removal_policy=removal_policy,
             )
             certificate_bucket, certificate_key = data.bucket, config.tls_certificate_key

@@ -60,6 +60,7 @@ class EmrEksStack(Stack):
                 requests_cpu=config.quota_cpu, requests_memory=config.quota_memory, pods=config.quota_pods
             ),
             log_retention=config.log_retention_days,
+            log_encryption_key=storage.key,  # one key per stack (the created EKS cluster's secrets key aside)
             removal_policy=removal_policy,
             application_tag=application_tag,
             cost_center=cost_center,
@@ -87,6 +88,7 @@ class EmrEksStack(Stack):
             prefix=DATA_PREFIXES["pod_templates"],
             removal_policy=removal_policy,
             capacity_provider=config.capacity_provider,
+            log_encryption_key=storage.key,
         )
         topic = alarm_topic(self, key=storage.key, email=config.alarm_email)
         monitoring = EmrEksMonitoring(
@@ -94,6 +96,7 @@ class EmrEksStack(Stack):
             "Monitoring",
             virtual_cluster=virtual_cluster,
             alarm_topic=topic,
+            log_encryption_key=storage.key,
             removal_policy=removal_policy,
         )
         outputs = {

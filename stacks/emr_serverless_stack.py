@@ -74,6 +74,7 @@ class EmrServerlessStack(Stack):
             iceberg_enabled=config.iceberg,
             log_bucket=logs.bucket,
             log_retention=config.log_retention_days,
+            log_encryption_key=key,  # one key per stack: data, logs, alarms
             application_tag=application_tag,
             cost_center=cost_center,
             removal_policy=removal_policy,
@@ -126,6 +127,7 @@ class EmrServerlessStack(Stack):
             schedule=config.pipeline_schedule,
             schedule_enabled=config.pipeline_schedule_enabled,
             alarm_topic=topic,
+            log_encryption_key=key,
             removal_policy=removal_policy,
         )
         outputs = {

@@ -70,6 +70,8 @@ class EmrTlsCertificate(Construct):
         before the certificate expires).
     :param rsa_key_size: 2048, 3072 or 4096. Default: 2048.
     :param log_retention: of the function's encrypted log group. Default: one year.
+    :param log_encryption_key: the KMS key of that log group. Default: a new key for it. Pass the stack's key to
+        share one (it gets the CloudWatch Logs statement once, see ``allow_cloudwatch_logs``).
     :param removal_policy: Default: RETAIN, the object stays when the stack or this construct is deleted. With
         DESTROY the function deletes the object.
     """
@@ -86,6 +88,7 @@ class EmrTlsCertificate(Construct):
         validity: Duration = DEFAULT_VALIDITY,
         rsa_key_size: int = DEFAULT_RSA_KEY_SIZE,
         log_retention: logs.RetentionDays = DEFAULT_LOG_RETENTION,
+        log_encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -94,6 +97,7 @@ class EmrTlsCertificate(Construct):
         check_type("validity", validity, Duration)
         check_int("rsa_key_size", rsa_key_size, optional=False)
         check_enum("log_retention", log_retention, logs.RetentionDays, optional=False)
+        check_type("log_encryption_key", log_encryption_key, kms.IKey, optional=True)
         check_type("removal_policy", removal_policy, RemovalPolicy)
         _check_object_key(object_key)
         key = encryption_key or bucket.encryption_key
@@ -114,7 +118,9 @@ class EmrTlsCertificate(Construct):
         self.encryption_key = key
         self.object_arn = bucket.arn_for_objects(object_key)
 
-        self.log_group = SecureLogGroup(self, "Logs", retention=log_retention, removal_policy=removal_policy).log_group
+        self.log_group = SecureLogGroup(
+            self, "Logs", encryption_key=log_encryption_key, retention=log_retention, removal_policy=removal_policy
+        ).log_group
         role = iam.Role(
             self,
             "Role",

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
@@ -50,6 +51,8 @@ class PodTemplates(Construct):
     :param capacity_provider: what starts the cluster's nodes, which decides the On-Demand/Spot label the pods select.
         Default: ``CapacityProvider.MANAGED_NODE_GROUPS``; pass ``EmrEksCluster.capacity_provider`` for a created
         cluster (``CapacityProvider.KARPENTER`` when it runs Karpenter).
+    :param log_encryption_key: the KMS key of the upload function's log group. Default: a new key for it. Pass the
+        stack's key to share one (it gets the CloudWatch Logs statement once, see ``allow_cloudwatch_logs``).
     """
 
     def __init__(
@@ -61,12 +64,14 @@ class PodTemplates(Construct):
         prefix: str = "pod-templates/",
         architecture: str = "arm64",
         capacity_provider: CapacityProvider = DEFAULT_CAPACITY_PROVIDER,
+        log_encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
         check_s3_prefix("prefix", prefix)
         check_type("architecture", architecture, str)
         check_type("capacity_provider", capacity_provider, CapacityProvider)
+        check_type("log_encryption_key", log_encryption_key, kms.IKey, optional=True)
         check_type("removal_policy", removal_policy, RemovalPolicy)
         if architecture not in ("arm64", "amd64"):
             raise fail("architecture", architecture, "allowed values: arm64, amd64")
@@ -88,7 +93,9 @@ class PodTemplates(Construct):
             ],
             prune=False,
             retain_on_delete=removal_policy is RemovalPolicy.RETAIN,
-            log_group=SecureLogGroup(self, "UploadLogs", removal_policy=removal_policy).log_group,
+            log_group=SecureLogGroup(
+                self, "UploadLogs", encryption_key=log_encryption_key, removal_policy=removal_policy
+            ).log_group,
         )
         stack = Stack.of(self)
         for child in stack.node.children:  # the stack-wide singleton function of BucketDeployment

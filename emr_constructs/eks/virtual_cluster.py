@@ -19,6 +19,7 @@ from aws_cdk import aws_eks as eks_l1
 from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_emrcontainers as emrc
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
@@ -161,6 +162,8 @@ class EmrEksVirtualCluster(VirtualClusterBase):
         defaults for them (Spark sets no CPU limit by default).
     :param limit_range: Default: none, or ``LimitRange.for_quota(resource_quota)`` with a quota.
     :param log_retention: of the driver/executor log group created here (KMS, RETAIN). Default: one year.
+    :param log_encryption_key: the KMS key of that log group. Default: a new key for it. Pass the stack's key to
+        share one (it gets the CloudWatch Logs statement once, see ``allow_cloudwatch_logs``).
     """
 
     def __init__(
@@ -175,6 +178,7 @@ class EmrEksVirtualCluster(VirtualClusterBase):
         resource_quota: ResourceQuota | None = None,
         limit_range: LimitRange | None = None,
         log_retention: logs.RetentionDays = DEFAULT_LOG_RETENTION,
+        log_encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         application_tag: str | None = None,
         cost_center: str | None = None,
@@ -186,6 +190,7 @@ class EmrEksVirtualCluster(VirtualClusterBase):
         check_type("resource_quota", resource_quota, ResourceQuota, optional=True)
         check_type("limit_range", limit_range, LimitRange, optional=True)
         check_enum("log_retention", log_retention, logs.RetentionDays, optional=False)
+        check_type("log_encryption_key", log_encryption_key, kms.IKey, optional=True)
         check_type("removal_policy", removal_policy, RemovalPolicy)
         check_text("application_tag", application_tag)
         check_text("cost_center", cost_center)
@@ -223,7 +228,13 @@ class EmrEksVirtualCluster(VirtualClusterBase):
         if self.namespace_manifest is not None:
             self._resource.node.add_dependency(self.namespace_manifest)
         self.virtual_cluster_id = self._resource.attr_id
-        self.log_group = SecureLogGroup(self, "JobLogs", retention=log_retention, removal_policy=removal_policy)
+        self.log_group = SecureLogGroup(
+            self,
+            "JobLogs",
+            encryption_key=log_encryption_key,
+            retention=log_retention,
+            removal_policy=removal_policy,
+        )
         Tags.of(self).add(APPLICATION_TAG, application_tag or construct_id)
         if cost_center:
             Tags.of(self).add(COST_CENTER_TAG, cost_center)

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
@@ -62,6 +63,8 @@ class SparkPipeline(Construct):
         ``timeout_minutes`` (in whole minutes; on EMR Serverless also its ``executionTimeoutMinutes``) and of the
         transient cluster's create and terminate tasks. A job's ``timeout_minutes`` may not exceed it.
         Default: 6 hours.
+    :param log_encryption_key: the KMS key of the state machine's log group. Default: a new key for it. Pass the
+        stack's key to share one (it gets the CloudWatch Logs statement once, see ``allow_cloudwatch_logs``).
     """
 
     def __init__(
@@ -75,6 +78,7 @@ class SparkPipeline(Construct):
         schedule_enabled: bool = True,
         alarm_topic: sns.ITopic | None = None,
         timeout: Duration | None = None,
+        log_encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -82,6 +86,7 @@ class SparkPipeline(Construct):
         check_type("schedule", schedule, str, optional=True)
         check_type("schedule_enabled", schedule_enabled, bool)
         check_type("timeout", timeout, Duration, optional=True)
+        check_type("log_encryption_key", log_encryption_key, kms.IKey, optional=True)
         check_type("removal_policy", removal_policy, RemovalPolicy)
         if not jobs:
             raise fail("jobs", list(jobs), "a pipeline needs at least one SparkJob")
@@ -104,7 +109,9 @@ class SparkPipeline(Construct):
         for state in states[1:]:
             chain = chain.next(state)
         chain = target._wrap(self, chain, Duration.minutes(int(timeout.to_seconds() // 60)))
-        self.log_group = SecureLogGroup(self, "Logs", removal_policy=removal_policy).log_group
+        self.log_group = SecureLogGroup(
+            self, "Logs", encryption_key=log_encryption_key, removal_policy=removal_policy
+        ).log_group
         self.state_machine = sfn.StateMachine(
             self,
             "StateMachine",

@@ -14,10 +14,12 @@ from typing import Any, Protocol
 from aws_cdk import Duration, Names, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_events as events
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from emr_constructs._internal.types import check_type
 from emr_constructs._internal.validation import fail
 from emr_constructs.core.iam_actions import LOG_STREAM_WRITE_ACTIONS
 from emr_constructs.monitoring.alarm_topic import AlarmSource, allow_publishing
@@ -79,6 +81,8 @@ class EmrEksMonitoring(Construct):
     :param alarm_topic: receives failed job-run events and the failure alarm. A topic created in this app gets the
         statements that let EventBridge rules and CloudWatch alarms publish; an imported one must already allow them
         (see ``AlarmTopic``). Default: none.
+    :param log_encryption_key: the KMS key of the job-run events log group. Default: a new key for it. Pass the
+        stack's key to share one (it gets the CloudWatch Logs statement once, see ``allow_cloudwatch_logs``).
     """
 
     def __init__(
@@ -89,10 +93,12 @@ class EmrEksMonitoring(Construct):
         virtual_cluster: _VirtualCluster | None = None,
         alarm_topic: sns.ITopic | None = None,
         retention: logs.RetentionDays = DEFAULT_LOG_RETENTION,
+        log_encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         virtual_cluster_id: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        check_type("log_encryption_key", log_encryption_key, kms.IKey, optional=True)
         if virtual_cluster is None and virtual_cluster_id is None:
             raise fail("virtual_cluster", None, "is required: the EmrEksVirtualCluster (or an imported one) to monitor")
         if virtual_cluster is not None and virtual_cluster_id is not None:
@@ -109,7 +115,9 @@ class EmrEksMonitoring(Construct):
         else:
             assert virtual_cluster is not None
             virtual_cluster_id = virtual_cluster.virtual_cluster_id
-        self.events_log_group = SecureLogGroup(self, "Events", retention=retention, removal_policy=removal_policy)
+        self.events_log_group = SecureLogGroup(
+            self, "Events", encryption_key=log_encryption_key, retention=retention, removal_policy=removal_policy
+        )
         # An L1 target and resource policy: aws-cdk-lib's CloudWatchLogGroup target installs the log group policy
         # through a custom-resource Lambda function; CloudFormation's AWS::Logs::ResourcePolicy does it natively.
         group_arn = self.events_log_group.log_group_arn

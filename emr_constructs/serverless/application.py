@@ -12,6 +12,7 @@ from typing import Any
 from aws_cdk import Duration, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_emrserverless as emrs
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -91,6 +92,9 @@ class EmrServerlessApplication(ApplicationBase):
         See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/applications-concurrency-queuing.html
     :param log_bucket: S3 destination of job logs. Default: a new ``SecureBucket`` (KMS, RETAIN).
     :param cloudwatch_logs: Default: on, to a KMS-encrypted log group created here (retention one year, RETAIN).
+    :param log_encryption_key: the KMS key of that log group (and of the lifecycle guards' log group). Default: a new
+        key for it. Pass the stack's key to share one (it gets the CloudWatch Logs statement once, see
+        ``allow_cloudwatch_logs``).
     :param managed_persistence: keep Spark UI / logs in EMR-managed storage for 30 days. Default: on.
     :param lifecycle_guards: Default: on. EMR Serverless updates or deletes an application only while it is CREATED
         or STOPPED, and one that ran a job stays STARTED until auto-stop (or forever with auto-stop off or
@@ -134,6 +138,7 @@ class EmrServerlessApplication(ApplicationBase):
         log_bucket: s3.IBucket | None = None,
         log_prefix: str = DEFAULT_LOG_PREFIX,
         cloudwatch_logs: bool = True,
+        log_encryption_key: kms.IKey | None = None,
         log_retention: logs.RetentionDays = DEFAULT_LOG_RETENTION,
         managed_persistence: bool = True,
         application_tag: str | None = None,
@@ -202,10 +207,16 @@ class EmrServerlessApplication(ApplicationBase):
         self.log_bucket: s3.IBucket = log_bucket or SecureBucket(self, "Logs", removal_policy=removal_policy).bucket
         self.log_uri = f"s3://{self.log_bucket.bucket_name}/{log_prefix}"
         self.log_group: logs.ILogGroup | None = None
-        log_key = None
+        log_key = log_encryption_key
         cloudwatch = None
         if cloudwatch_logs:
-            secure_group = SecureLogGroup(self, "LogGroup", retention=log_retention, removal_policy=removal_policy)
+            secure_group = SecureLogGroup(
+                self,
+                "LogGroup",
+                encryption_key=log_encryption_key,
+                retention=log_retention,
+                removal_policy=removal_policy,
+            )
             self.log_group = secure_group.log_group
             log_key = secure_group.encryption_key
             cloudwatch = emrs.CfnApplication.CloudWatchLoggingConfigurationProperty(
@@ -357,6 +368,7 @@ def _check_props(props: Mapping[str, Any]) -> None:
     for flag in ("auto_start", "auto_stop", "glue_data_catalog", "iceberg_enabled", "cloudwatch_logs"):
         check_type(flag, props[flag], bool)
     check_type("managed_persistence", props["managed_persistence"], bool)
+    check_type("log_encryption_key", props["log_encryption_key"], kms.IKey, optional=True)
     check_type("lifecycle_guards", props["lifecycle_guards"], bool)
     check_enum("running_jobs_on_change", props["running_jobs_on_change"], RunningJobsOnChange, optional=False)
     check_type("idle_timeout", props["idle_timeout"], Duration)

@@ -195,11 +195,50 @@ class SecureBucket(Construct):
         return self.bucket.bucket_arn
 
 
+LOGS_KEY_POLICY_SID = "AllowCloudWatchLogsOfThisStack"
+_LOGS_STATEMENT_MARKER = "CloudWatchLogsKeyPolicy"
+
+
+def allow_cloudwatch_logs(key: kms.IKey) -> None:
+    """Let CloudWatch Logs use ``key`` for the log groups of the key's stack: one key-policy statement per key,
+    however many log groups share it (a second statement with the same Sid would fail at deploy).
+
+    The statement is scoped by the encryption context CloudWatch Logs sends, the log group's ARN, to the names
+    CloudFormation generates in the key's stack (``<stack name>-<logical id>-<suffix>``). A key this app does not own
+    (imported) is left as it is: its policy is not part of the template.
+    See: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+    """
+    check_type("key", key, kms.IKey)
+    if not isinstance(key, kms.Key) or key.node.try_find_child(_LOGS_STATEMENT_MARKER) is not None:
+        return
+    Construct(key, _LOGS_STATEMENT_MARKER)
+    stack = Stack.of(key)
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid=LOGS_KEY_POLICY_SID,
+            principals=[iam.ServicePrincipal(f"logs.{Aws.REGION}.amazonaws.com")],
+            actions=KMS_KEY_POLICY_SERVICE_ACTIONS,
+            resources=["*"],
+            conditions={
+                "ArnLike": {
+                    "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
+                        service="logs",
+                        resource="log-group",
+                        resource_name=f"{stack.stack_name}-*",
+                        arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                    )
+                }
+            },
+        )
+    )
+
+
 class SecureLogGroup(Construct):
     """A CloudWatch log group encrypted with a KMS key, with retention, RETAINed by default.
 
-    :param encryption_key: Default: a new customer-managed key that CloudWatch Logs may use for this account's
-        log groups.
+    :param encryption_key: Default: a new customer-managed key. A key of this stack (new or passed in) gets the
+        CloudWatch Logs statement of ``allow_cloudwatch_logs`` once; a key of another stack or an imported key needs
+        an equivalent statement of its own.
     :param retention: Default: one year.
     :param removal_policy: Default: ``RemovalPolicy.RETAIN``.
     """
@@ -214,30 +253,15 @@ class SecureLogGroup(Construct):
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
+        check_type("encryption_key", encryption_key, kms.IKey, optional=True)
         check_enum("retention", retention, logs.RetentionDays, optional=False)
         check_type("removal_policy", removal_policy, RemovalPolicy)
         if encryption_key is None:
             encryption_key = EncryptionKey(
                 self, "Key", description=f"Encrypts log group {self.node.path}", removal_policy=removal_policy
             ).key
-            encryption_key.add_to_resource_policy(
-                iam.PolicyStatement(
-                    sid="AllowCloudWatchLogsOfThisAccount",
-                    principals=[iam.ServicePrincipal(f"logs.{Aws.REGION}.amazonaws.com")],
-                    actions=KMS_KEY_POLICY_SERVICE_ACTIONS,
-                    resources=["*"],
-                    conditions={
-                        "ArnLike": {
-                            "kms:EncryptionContext:aws:logs:arn": Stack.of(self).format_arn(
-                                service="logs",
-                                resource="log-group",
-                                resource_name="*",
-                                arn_format=ArnFormat.COLON_RESOURCE_NAME,
-                            )
-                        }
-                    },
-                )
-            )
+        if Stack.of(encryption_key) is Stack.of(self):
+            allow_cloudwatch_logs(encryption_key)
         self.encryption_key = encryption_key
         self.log_group = logs.LogGroup(
             self,
