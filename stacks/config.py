@@ -188,6 +188,8 @@ def _text(value: str) -> str:
 
 
 Int = Annotated[int, Strict()]
+MonthlyBudget = Annotated[float, Strict(), Field(gt=0, le=1_000_000_000)]
+"""A monthly AWS Budgets limit in USD of the stack's application (its ``application`` cost-allocation tag)."""
 """A JSON integer: ``true``, ``1.0`` and ``"5"`` are rejected (pydantic's lax mode would take them)."""
 Bool = Annotated[bool, Strict()]
 """A JSON boolean: ``1``, ``"true"`` and ``"yes"`` are rejected."""
@@ -326,6 +328,10 @@ class Ec2Config(_Model):
     tls_certificate_s3_uri: Text | None = None
     """An existing ``s3://bucket/key.zip`` of PEM certificates (e.g. issued by your CA); nothing is generated then."""
     alarm_email: Annotated[Text, Field(pattern=EMAIL)] | None = None
+    monthly_budget_usd: MonthlyBudget | None = None
+    """An AWS Budgets cost budget of ``application_tag`` per month, alerting the alarm topic at 80 % and 100 % of
+    actual and 100 % of forecasted spend. Default: none. The tag must be activated as a cost-allocation tag in the
+    payer account first."""
 
     @field_validator("tls_certificate_key")
     @classmethod
@@ -387,6 +393,10 @@ class ServerlessConfig(_Model):
     log_retention_days: RetentionDaysField = logs.RetentionDays.ONE_YEAR
     capacity_alarm_percent: Int = Field(default=80, ge=1, le=100)
     alarm_email: Annotated[Text, Field(pattern=EMAIL)] | None = None
+    monthly_budget_usd: MonthlyBudget | None = None
+    """An AWS Budgets cost budget of ``application_tag`` per month, alerting the alarm topic at 80 % and 100 % of
+    actual and 100 % of forecasted spend. Default: none. The tag must be activated as a cost-allocation tag in the
+    payer account first."""
     pipeline_schedule: Text = Field(default="cron(0 3 * * ? *)", pattern=r"^(cron|rate|at)\(.+\)$")
     pipeline_schedule_enabled: Bool = False
     """Off by default: the pipeline runs scripts/wordcount.py, which the data bucket lacks until you upload it."""
@@ -396,6 +406,12 @@ class ServerlessConfig(_Model):
     running_jobs_on_change: Annotated[RunningJobsOnChange, Strict(False)] = RunningJobsOnChange.WAIT
     """What the guards do with unfinished job runs: ``"wait"`` (up to about 14 minutes, then fail the deploy naming
     them), ``"cancel"`` or ``"fail"``."""
+    max_concurrent_runs: Int | None = Field(default=None, ge=1, le=1000)
+    """Job concurrency and queuing (emr-7.0.0+): at most this many job runs at once, the others queue. Default: off
+    (every job run starts at once within the maximum capacity); setting either key turns it on with the service's
+    default (15 runs, 360 minutes) for the other."""
+    queue_timeout_minutes: Int | None = Field(default=None, ge=15, le=720)
+    """How long a job run may stay queued before it fails (15 to 720 minutes)."""
 
 
 class EksConfig(_Model):
@@ -427,6 +443,10 @@ class EksConfig(_Model):
     quota_pods: Int = Field(default=200, ge=1, le=1_000_000)
     log_retention_days: RetentionDaysField = logs.RetentionDays.ONE_YEAR
     alarm_email: Annotated[Text, Field(pattern=EMAIL)] | None = None
+    monthly_budget_usd: MonthlyBudget | None = None
+    """An AWS Budgets cost budget of ``application_tag`` per month, alerting the alarm topic at 80 % and 100 % of
+    actual and 100 % of forecasted spend. Default: none. The tag must be activated as a cost-allocation tag in the
+    payer account first."""
 
     @field_validator("namespace")
     @classmethod

@@ -24,7 +24,7 @@ from emr_constructs.compliance.acknowledgments import Reason, acknowledge
 from emr_constructs.core.outputs import Ec2Output
 from stacks.config import Ec2Config
 from stacks.replacement import warn_replacement
-from stacks.shared import alarm_topic, platform_storage
+from stacks.shared import alarm_topic, application_budget, platform_storage
 
 DATA_PREFIXES = {"raw": "raw/", "curated": "curated/", "artifacts": "artifacts/"}
 
@@ -130,6 +130,13 @@ class EmrEc2Stack(Stack):
         self.runtime_role.grant_read_write(data.bucket, DATA_PREFIXES["curated"])
 
         topic = alarm_topic(self, key=key, email=config.alarm_email)
+        application_budget(
+            self,
+            monthly_limit=config.monthly_budget_usd,
+            application=application_tag,
+            cost_center=cost_center,
+            topic=topic,
+        )
         monitoring = EmrClusterMonitoring(
             self,
             "Monitoring",

@@ -21,7 +21,7 @@ from emr_constructs.eks.scheduling import CapacityProvider
 from emr_constructs.monitoring.eks_monitoring import EmrEksMonitoring
 from stacks.config import EksConfig
 from stacks.replacement import warn_replacement
-from stacks.shared import alarm_topic, platform_storage
+from stacks.shared import alarm_topic, application_budget, platform_storage
 
 DATA_PREFIXES = {
     "raw": "raw/",
@@ -91,6 +91,13 @@ class EmrEksStack(Stack):
             log_encryption_key=storage.key,
         )
         topic = alarm_topic(self, key=storage.key, email=config.alarm_email)
+        application_budget(
+            self,
+            monthly_limit=config.monthly_budget_usd,
+            application=application_tag,
+            cost_center=cost_center,
+            topic=topic,
+        )
         monitoring = EmrEksMonitoring(
             self,
             "Monitoring",

@@ -16,15 +16,27 @@ from emr_constructs import (
     JobRuntimeRole,
     MaximumCapacity,
     RuntimeRoleTrust,
+    SchedulerConfiguration,
     ServerlessAlarmThresholds,
 )
 from emr_constructs.core.outputs import ServerlessOutput
 from emr_constructs.jobs import SparkJob
 from emr_constructs.jobs.pipeline import PipelineTarget, SparkPipeline
 from stacks.config import ServerlessConfig
-from stacks.shared import alarm_topic, platform_storage
+from stacks.shared import alarm_topic, application_budget, platform_storage
 
 DATA_PREFIXES = {"raw": "raw/", "curated": "curated/", "scripts": "scripts/"}
+
+
+def _scheduler(config: ServerlessConfig) -> SchedulerConfiguration | None:
+    """Job concurrency and queuing when either of its keys is set (the other keeps the service's default)."""
+    if config.max_concurrent_runs is None and config.queue_timeout_minutes is None:
+        return None
+    timeout = config.queue_timeout_minutes
+    return SchedulerConfiguration(
+        max_concurrent_runs=config.max_concurrent_runs,
+        queue_timeout=Duration.minutes(timeout) if timeout is not None else None,
+    )
 
 
 class EmrServerlessStack(Stack):
@@ -80,6 +92,7 @@ class EmrServerlessStack(Stack):
             removal_policy=removal_policy,
             lifecycle_guards=config.lifecycle_guards,
             running_jobs_on_change=config.running_jobs_on_change,
+            scheduler=_scheduler(config),
         )
         runtime = JobRuntimeRole(
             self,
@@ -98,6 +111,13 @@ class EmrServerlessStack(Stack):
         self.runtime_role = runtime
 
         topic = alarm_topic(self, key=key, email=config.alarm_email)
+        application_budget(
+            self,
+            monthly_limit=config.monthly_budget_usd,
+            application=application_tag,
+            cost_center=cost_center,
+            topic=topic,
+        )
         monitoring = EmrServerlessMonitoring(
             self,
             "Monitoring",

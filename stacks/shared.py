@@ -12,7 +12,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 
-from emr_constructs import AlarmTopic, EncryptionKey, SecureBucket
+from emr_constructs import AlarmTopic, ApplicationBudget, EncryptionKey, SecureBucket
 from emr_constructs.core.tags import APPLICATION_TAG, COST_CENTER_TAG
 
 
@@ -40,6 +40,17 @@ def platform_storage(stack: Stack, *, description: str, removal_policy: RemovalP
         stack, "Data", encryption_key=key, removal_policy=removal_policy, access_logs_bucket=logs.access_logs_bucket
     )
     return PlatformStorage(key=key, logs=logs, data=data)
+
+
+def application_budget(
+    stack: Stack, *, monthly_limit: float | None, application: str, cost_center: str, topic: sns.ITopic
+) -> ApplicationBudget | None:
+    """A monthly cost budget of ``application`` (its cost-allocation tag) alerting ``topic``, when a limit is set."""
+    if monthly_limit is None:
+        return None
+    return ApplicationBudget(
+        stack, "Budget", application=application, cost_center=cost_center, monthly_limit=monthly_limit, topic=topic
+    )
 
 
 def alarm_topic(stack: Stack, *, key: kms.IKey, email: str | None) -> sns.Topic:

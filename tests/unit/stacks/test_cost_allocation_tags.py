@@ -30,8 +30,24 @@ VARIANTS: dict[str, dict[str, Any]] = {
             }
         },
     },
+    "budgets": {
+        "env": "budgets",
+        "environments": {
+            "budgets": {
+                "application_tag": "sales-etl",
+                "cost_center": "analytics",
+                "ec2": {"monthly_budget_usd": 2000},
+                "serverless": {"monthly_budget_usd": 500},
+                "eks": {"monthly_budget_usd": 1000},
+            }
+        },
+    },
 }
-EXPECTED = {"default": ("emr-platform", "data-platform"), "prod": ("emr-platform", "analytics")}
+EXPECTED = {
+    "default": ("emr-platform", "data-platform"),
+    "prod": ("emr-platform", "analytics"),
+    "budgets": ("sales-etl", "analytics"),
+}
 
 # Resources that ``Tags.of`` cannot reach, by logical-id prefix and type, with the reason. CDK writes them as raw
 # ``CfnResource``s (no tag manager), and none costs anything at rest: a custom-resource provider's role and its
