@@ -265,11 +265,9 @@ def test_the_engine_group_admits_only_the_workspaces_on_18888(template: Template
             "Description": "EMR Studio Workspaces to attached clusters",
         }
     ]
-    # no outbound of its own (CDK's placeholder rule that matches no traffic)
-    assert (
-        props["SecurityGroupEgress"] == [Match.object_like({"CidrIp": "255.255.255.255/32"})]
-        or props["SecurityGroupEgress"][0]["CidrIp"] == "255.255.255.255/32"
-    )
+    # no outbound of its own: only CDK's placeholder rule, which matches no traffic
+    (egress,) = props["SecurityGroupEgress"]
+    assert egress["CidrIp"] == "255.255.255.255/32"
 
 
 def test_the_workspace_group_has_no_inbound_and_reaches_the_engine_on_18888_and_https(template: Template) -> None:
@@ -510,3 +508,25 @@ def test_an_existing_bucket_and_user_role_are_used_as_given(env: tuple[cdk.Stack
     role = iam.Role.from_role_name(stack, f"R{next(_n)}", "StudioUsers")
     studio = _build(env, auth_mode=StudioAuthMode.IAM_IDENTITY_CENTER, workspace_bucket=bucket, user_role=role)
     assert studio.workspace_bucket is bucket and studio.user_role is role
+
+
+def test_iam_mode_users_are_granted_the_presigned_url_of_this_studio_only() -> None:
+    stack = cdk.Stack(new_app(), "Grant")
+    studio = EmrStudio(stack, "Studio", vpc=imported_vpc(stack))
+    users = iam.Role(stack, "Analysts", assumed_by=iam.AccountRootPrincipal())
+    studio.grant_create_presigned_url(users)
+    studio_id = Template.from_stack(stack).find_resources("AWS::EMR::Studio").popitem()[0]
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "PolicyDocument": {
+                "Statement": [
+                    {
+                        "Action": "elasticmapreduce:CreateStudioPresignedUrl",
+                        "Effect": "Allow",
+                        "Resource": {"Fn::GetAtt": [studio_id, "Arn"]},
+                    }
+                ]
+            }
+        },
+    )
