@@ -105,6 +105,7 @@ _EXPORTS: dict[str, str] = {
     "allow_publishing": "emr_constructs.monitoring.alarm_topic",
     "notify": "emr_constructs.monitoring.alarms",
     "ApplicationBudget": "emr_constructs.monitoring.budget",
+    "allow_budgets_publishing": "emr_constructs.monitoring.budget",
     "EMR_EC2_NAMESPACE": "emr_constructs.monitoring.ec2_metrics",
     "EmrClusterMetricFactory": "emr_constructs.monitoring.ec2_metrics",
     "EmrClusterAlarmThresholds": "emr_constructs.monitoring.ec2_monitoring",
@@ -249,6 +250,7 @@ if TYPE_CHECKING:
     from emr_constructs.monitoring.alarm_topic import allow_publishing as allow_publishing
     from emr_constructs.monitoring.alarms import notify as notify
     from emr_constructs.monitoring.budget import ApplicationBudget as ApplicationBudget
+    from emr_constructs.monitoring.budget import allow_budgets_publishing as allow_budgets_publishing
     from emr_constructs.monitoring.ec2_metrics import EMR_EC2_NAMESPACE as EMR_EC2_NAMESPACE
     from emr_constructs.monitoring.ec2_metrics import EmrClusterMetricFactory as EmrClusterMetricFactory
     from emr_constructs.monitoring.ec2_monitoring import EmrClusterAlarmThresholds as EmrClusterAlarmThresholds

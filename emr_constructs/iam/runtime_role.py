@@ -29,8 +29,8 @@ from emr_constructs.core.naming import (
     emr_eks_service_account_name,
     emr_eks_service_account_subject,
 )
+from emr_constructs.iam._streaming import kinesis_read_statements, msk_topic_read
 from emr_constructs.iam.policies import KMS_ENCRYPT_ACTIONS, RolePolicy
-from emr_constructs.iam.streaming import kinesis_read_statements, msk_topic_read
 from emr_constructs.releases import EKS_POD_IDENTITY, ReleaseLabel
 
 EMR_SERVERLESS_PRINCIPAL = "emr-serverless.amazonaws.com"

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from emr_constructs.monitoring.alarm_topic import allow_publishing as allow_publishing
     from emr_constructs.monitoring.alarms import notify as notify
     from emr_constructs.monitoring.budget import ApplicationBudget as ApplicationBudget
+    from emr_constructs.monitoring.budget import allow_budgets_publishing as allow_budgets_publishing
     from emr_constructs.monitoring.ec2_metrics import EMR_EC2_NAMESPACE as EMR_EC2_NAMESPACE
     from emr_constructs.monitoring.ec2_metrics import EmrClusterMetricFactory as EmrClusterMetricFactory
     from emr_constructs.monitoring.ec2_monitoring import EmrClusterAlarmThresholds as EmrClusterAlarmThresholds
