@@ -486,11 +486,19 @@ def step(client: Callable[[str], Any], world: dict[str, str]) -> str:
     return str(emr.add_job_flow_steps(JobFlowId=world["cluster_id"], Steps=[step])["StepIds"][0])
 
 
+@pytest.fixture
+def my_logs(client: Callable[[str], Any]) -> str:
+    """The bucket the world's cluster and runs log to; each test that reads it asks for it (test order is free)."""
+    s3 = client("s3")
+    if "my-logs" not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
+        s3.create_bucket(Bucket="my-logs")
+    return "my-logs"
+
+
 def test_cli_ec2_step_stderr_tail_from_the_clusters_log_uri(
-    emrctl: Callable[..., Result], world: dict[str, str], client: Callable[[str], Any], step: str
+    emrctl: Callable[..., Result], world: dict[str, str], client: Callable[[str], Any], step: str, my_logs: str
 ) -> None:
     s3 = client("s3")
-    s3.create_bucket(Bucket="my-logs")
     put(s3, f"s3://my-logs/emr/{world['cluster_id']}/steps/{step}/stderr.gz", TRACE)
     result = emrctl("ec2", "logs", "--target", world["cluster_id"], step, "--lines", "2")
     assert result.code == 0, result.stderr
@@ -501,7 +509,7 @@ def test_cli_ec2_step_stderr_tail_from_the_clusters_log_uri(
 
 
 def test_cli_ec2_stdout_plain_object_as_json(
-    emrctl: Callable[..., Result], world: dict[str, str], client: Callable[[str], Any], step: str
+    emrctl: Callable[..., Result], world: dict[str, str], client: Callable[[str], Any], step: str, my_logs: str
 ) -> None:
     put(client("s3"), f"s3://my-logs/emr/{world['cluster_id']}/steps/{step}/stdout", ["plain", "text"], gz=False)
     result = emrctl("--json", "ec2", "logs", "--target", world["cluster_id"], step, "--stdout", "--no-ui")
@@ -528,7 +536,7 @@ def test_cli_ec2_no_logs_yet_says_steps_push_every_five_minutes(
 
 
 def test_cli_serverless_run_logs_from_its_own_log_uri(
-    emrctl: Callable[..., Result], world: dict[str, str], client: Callable[[str], Any]
+    emrctl: Callable[..., Result], world: dict[str, str], client: Callable[[str], Any], my_logs: str
 ) -> None:
     run_id = client("emr-serverless").start_job_run(
         applicationId=world["app_id"],
