@@ -32,12 +32,14 @@ from emr_constructs.core.iam_actions import (
     S3,
     Ec2,
     Emr,
+    EmrServerless,
     Iam,
     SecretsManager,
 )
 from emr_constructs.core.tags import EMR_MANAGED_POLICY_TAG
 from emr_constructs.iam.policies import RolePolicy
 from emr_constructs.iam.service_roles import tag_for_emr_managed_policy
+from emr_constructs.serverless.base import ApplicationBase
 from emr_constructs.storage.secure import SecureBucket
 
 STUDIO_ENGINE_PORT = 18888
@@ -47,6 +49,7 @@ DEFAULT_WORKSPACE_PREFIX = "workspaces/"
 MAX_SUBNETS = 5
 """CreateStudio: "A Studio can have a maximum of 5 subnets" (botocore's EMR model)."""
 EMR_SERVICE_PRINCIPAL = "elasticmapreduce.amazonaws.com"
+EMR_SERVERLESS_SERVICE_PRINCIPAL = "emr-serverless.amazonaws.com"
 _NAME = r"[a-zA-Z0-9_-]{1,256}"
 _IDP_URL = r"https://[0-9a-zA-Z]([-.\w]*[0-9a-zA-Z])(:[0-9]*)*([?/#].*)?"
 
@@ -259,6 +262,29 @@ class EmrStudio(Construct):
         )
         acknowledge(policy, Reason.EMR_STUDIO_USER_ROLE)
         return role
+
+    def grant_serverless_notebooks(
+        self, grantee: iam.IGrantable, application: ApplicationBase, runtime_role: iam.IRole
+    ) -> iam.Grant:
+        """Let ``grantee`` (Studio users, e.g. ``studio.user_role``) attach Workspaces to the interactive EMR
+        Serverless ``application`` and run them as ``runtime_role``: ``emr-serverless:AccessInteractiveEndpoints``
+        on that application and ``iam:PassRole`` of that role to EMR Serverless only.
+        See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/interactive-workloads.html"""
+        check_type("application", application, ApplicationBase)
+        check_type("runtime_role", runtime_role, iam.IRole)
+        grant = iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=[EmrServerless.ACCESS_INTERACTIVE_ENDPOINTS],
+            resource_arns=[application.application_arn],
+        )
+        grantee.grant_principal.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=[Iam.PASS_ROLE],
+                resources=[runtime_role.role_arn],
+                conditions={"StringEquals": {Iam.PASSED_TO_SERVICE: EMR_SERVERLESS_SERVICE_PRINCIPAL}},
+            )
+        )
+        return grant
 
     def grant_create_presigned_url(self, grantee: iam.IGrantable) -> iam.Grant:
         """IAM mode: let ``grantee`` open this Studio (``elasticmapreduce:CreateStudioPresignedUrl`` on it)."""

@@ -26,6 +26,7 @@ from aws_cdk.assertions import Match, Template
 from cfnlint.api import ManualArgs, lint_file
 
 from emr_constructs import (
+    EmrServerlessApplication,
     EmrStudio,
     IdentityType,
     SecureBucket,
@@ -526,6 +527,38 @@ def test_iam_mode_users_are_granted_the_presigned_url_of_this_studio_only() -> N
                         "Effect": "Allow",
                         "Resource": {"Fn::GetAtt": [studio_id, "Arn"]},
                     }
+                ]
+            }
+        },
+    )
+
+
+def test_studio_users_may_attach_to_one_interactive_serverless_application_as_one_runtime_role() -> None:
+    # See: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/interactive-workloads.html
+    stack = cdk.Stack(new_app(), "ServerlessNotebooks")
+    studio = EmrStudio(stack, "Studio", vpc=imported_vpc(stack), auth_mode=StudioAuthMode.IAM_IDENTITY_CENTER)
+    application = EmrServerlessApplication.from_application_id(stack, "App", "00f6b0eou5biqd0l")
+    runtime_role = iam.Role.from_role_arn(stack, "Runtime", "arn:aws:iam::123456789012:role/notebooks")
+    assert studio.user_role is not None
+    studio.grant_serverless_notebooks(studio.user_role, application, runtime_role)
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "PolicyDocument": {
+                "Statement": [
+                    {
+                        "Action": "emr-serverless:AccessInteractiveEndpoints",
+                        "Effect": "Allow",
+                        "Resource": Match.object_like(
+                            {"Fn::Join": ["", Match.array_with([":/applications/00f6b0eou5biqd0l"])]}
+                        ),
+                    },
+                    {
+                        "Action": "iam:PassRole",
+                        "Effect": "Allow",
+                        "Resource": "arn:aws:iam::123456789012:role/notebooks",
+                        "Condition": {"StringEquals": {"iam:PassedToService": "emr-serverless.amazonaws.com"}},
+                    },
                 ]
             }
         },
