@@ -42,6 +42,7 @@ class Emr:
 class EmrServerless:
     """Amazon EMR Serverless (``emr-serverless``)."""
 
+    ACCESS_INTERACTIVE_ENDPOINTS = "emr-serverless:AccessInteractiveEndpoints"
     CANCEL_JOB_RUN = "emr-serverless:CancelJobRun"
     GET_APPLICATION = "emr-serverless:GetApplication"
     GET_DASHBOARD_FOR_JOB_RUN = "emr-serverless:GetDashboardForJobRun"
@@ -54,14 +55,7 @@ class EmrServerless:
 
 class EmrContainers:
     """Amazon EMR on EKS (``emr-containers``)."""
-    CREATE_APPLICATION = "emr-serverless:CreateApplication"
-    UPDATE_APPLICATION = "emr-serverless:UpdateApplication"
-    DELETE_APPLICATION = "emr-serverless:DeleteApplication"
-    TAG_RESOURCE = "emr-serverless:TagResource"
-    UNTAG_RESOURCE = "emr-serverless:UntagResource"
-    LIST_TAGS_FOR_RESOURCE = "emr-serverless:ListTagsForResource"
 
-    ACCESS_INTERACTIVE_ENDPOINTS = "emr-serverless:AccessInteractiveEndpoints"
     CANCEL_JOB_RUN = "emr-containers:CancelJobRun"
     DESCRIBE_JOB_RUN = "emr-containers:DescribeJobRun"
     DESCRIBE_VIRTUAL_CLUSTER = "emr-containers:DescribeVirtualCluster"
