@@ -236,8 +236,6 @@ class Ssm:
     GET_PARAMETER = "ssm:GetParameter"
 
 
-class Pricing:
-    """AWS Price List (``pricing``)."""
 class Kinesis:
     """Amazon Kinesis Data Streams (``kinesis``): the stream-level actions of a polling (GetRecords) consumer.
     See: https://docs.aws.amazon.com/streams/latest/dev/tutorial-stock-data-kplkcl2-iam.html"""
@@ -266,6 +264,8 @@ class SecretsManager:
     GET_SECRET_VALUE = "secretsmanager:GetSecretValue"
 
 
+class Pricing:
+    """AWS Price List (``pricing``)."""
 
     GET_PRODUCTS = "pricing:GetProducts"
 
