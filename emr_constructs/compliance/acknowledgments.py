@@ -215,12 +215,6 @@ class Reason(Enum):
         "(the guard runs before the new tags are applied)",
         (*_DEPLOY_TIME_LAMBDA_RULES, "AwsSolutions-IAM5"),
     )
-
-    KUBECTL_ISOLATED_SUBNETS_WITH_ENDPOINTS = (
-        "The cluster's kubectl handler runs in isolated subnets on purpose (no NAT gateway); the network stack adds "
-        "the interface endpoints a private EKS cluster needs (EC2, ECR api/dkr, EKS, STS, Logs, Lambda, and S3 as a "
-        "gateway) whenever it has no NAT gateway and the EKS stack creates a cluster",
-        ("@aws-cdk/aws-eks:isolatedSubnetsForKubectlPrivateSubnets",),
     EMR_STUDIO_SERVICE_ROLE = (
         "The EMR Studio service role policy AWS documents: at run time Studio creates the network interfaces, "
         "default security groups and network interface permissions that connect a Workspace to a cluster, and "
@@ -236,6 +230,12 @@ class Reason(Enum):
         "user or group",
         ("AwsSolutions-IAM5",),
     )
+
+    KUBECTL_ISOLATED_SUBNETS_WITH_ENDPOINTS = (
+        "The cluster's kubectl handler runs in isolated subnets on purpose (no NAT gateway); the network stack adds "
+        "the interface endpoints a private EKS cluster needs (EC2, ECR api/dkr, EKS, STS, Logs, Lambda, and S3 as a "
+        "gateway) whenever it has no NAT gateway and the EKS stack creates a cluster",
+        ("@aws-cdk/aws-eks:isolatedSubnetsForKubectlPrivateSubnets",),
     )
 
     INTEG_TEST_ASSERTIONS = (
