@@ -144,11 +144,8 @@ _EXPORTS: dict[str, str] = {
     "EncryptionKey": "emr_constructs.storage.secure",
     "SecureBucket": "emr_constructs.storage.secure",
     "SecureLogGroup": "emr_constructs.storage.secure",
+    "allow_cloudwatch_logs": "emr_constructs.storage.secure",
     "retention_days": "emr_constructs.storage.secure",
-    "EmrStudio": "emr_constructs.studio.studio",
-    "IdentityType": "emr_constructs.studio.studio",
-    "StudioAuthMode": "emr_constructs.studio.studio",
-    "StudioSessionMapping": "emr_constructs.studio.studio",
 }
 
 __all__ = list(_EXPORTS)
@@ -157,6 +154,10 @@ if not TYPE_CHECKING:
     __getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
+    "EmrStudio": "emr_constructs.studio.studio",
+    "IdentityType": "emr_constructs.studio.studio",
+    "StudioAuthMode": "emr_constructs.studio.studio",
+    "StudioSessionMapping": "emr_constructs.studio.studio",
     from emr_constructs.cluster.applications import Application as Application
     from emr_constructs.cluster.applications import Classification as Classification
     from emr_constructs.cluster.applications import Configuration as Configuration
@@ -291,6 +292,7 @@ if TYPE_CHECKING:
     from emr_constructs.storage.secure import EncryptionKey as EncryptionKey
     from emr_constructs.storage.secure import SecureBucket as SecureBucket
     from emr_constructs.storage.secure import SecureLogGroup as SecureLogGroup
+    from emr_constructs.storage.secure import allow_cloudwatch_logs as allow_cloudwatch_logs
     from emr_constructs.storage.secure import retention_days as retention_days
     from emr_constructs.studio.studio import EmrStudio as EmrStudio
     from emr_constructs.studio.studio import IdentityType as IdentityType

@@ -22,4 +22,5 @@ if TYPE_CHECKING:
     from emr_constructs.storage.secure import EncryptionKey as EncryptionKey
     from emr_constructs.storage.secure import SecureBucket as SecureBucket
     from emr_constructs.storage.secure import SecureLogGroup as SecureLogGroup
+    from emr_constructs.storage.secure import allow_cloudwatch_logs as allow_cloudwatch_logs
     from emr_constructs.storage.secure import retention_days as retention_days
