@@ -146,6 +146,10 @@ _EXPORTS: dict[str, str] = {
     "SecureLogGroup": "emr_constructs.storage.secure",
     "allow_cloudwatch_logs": "emr_constructs.storage.secure",
     "retention_days": "emr_constructs.storage.secure",
+    "EmrStudio": "emr_constructs.studio.studio",
+    "IdentityType": "emr_constructs.studio.studio",
+    "StudioAuthMode": "emr_constructs.studio.studio",
+    "StudioSessionMapping": "emr_constructs.studio.studio",
 }
 
 __all__ = list(_EXPORTS)
@@ -154,10 +158,6 @@ if not TYPE_CHECKING:
     __getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    "EmrStudio": "emr_constructs.studio.studio",
-    "IdentityType": "emr_constructs.studio.studio",
-    "StudioAuthMode": "emr_constructs.studio.studio",
-    "StudioSessionMapping": "emr_constructs.studio.studio",
     from emr_constructs.cluster.applications import Application as Application
     from emr_constructs.cluster.applications import Classification as Classification
     from emr_constructs.cluster.applications import Configuration as Configuration
