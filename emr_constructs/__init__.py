@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from emr_constructs._internal.exports import lazy_attributes
 
 _EXPORTS: dict[str, str] = {
+    "LaunchRole": "emr_constructs.catalog.launch_role",
+    "EmrServiceCatalog": "emr_constructs.catalog.portfolio",
     "Application": "emr_constructs.cluster.applications",
     "Classification": "emr_constructs.cluster.applications",
     "Configuration": "emr_constructs.cluster.applications",
@@ -158,6 +160,8 @@ if not TYPE_CHECKING:
     __getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
+    from emr_constructs.catalog.launch_role import LaunchRole as LaunchRole
+    from emr_constructs.catalog.portfolio import EmrServiceCatalog as EmrServiceCatalog
     from emr_constructs.cluster.applications import Application as Application
     from emr_constructs.cluster.applications import Classification as Classification
     from emr_constructs.cluster.applications import Configuration as Configuration

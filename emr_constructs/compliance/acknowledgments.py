@@ -238,6 +238,28 @@ class Reason(Enum):
         ("@aws-cdk/aws-eks:isolatedSubnetsForKubectlPrivateSubnets",),
     )
 
+    SERVICE_CATALOG_LAUNCH_ROLE = (
+        "The Service Catalog launch role provisions the EMR products through CloudFormation: the provisioned stacks "
+        "and the IAM roles, policies and instance profiles CloudFormation names in them are created at launch, so "
+        "their names are known only by the SC- prefix Service Catalog gives its stacks; the other resources of the "
+        "products (buckets, keys, security groups, clusters, applications, functions) get generated names, so those "
+        "actions take Resource '*' but only when called via CloudFormation (aws:CalledVia); Service Catalog's "
+        "template bucket is service-owned (objects tagged servicecatalog:provisioning=true), and the product assets "
+        "are any object of the portfolio's asset bucket",
+        ("AwsSolutions-IAM5",),
+    )
+    SERVICE_CATALOG_PRODUCT_ASSETS = (
+        "aws-cdk-lib's BucketDeployment function that copies the product stacks' assets (Lambda code) into the "
+        "portfolio's asset bucket during deployment; its code, runtime, policies and log group are created by "
+        "ProductStack's synthesizer, which takes no log group or key, and the log holds only object keys of CDK "
+        "assets; it runs only during deployment and needs neither VPC access, a DLQ nor reserved concurrency",
+        (
+            *_DEPLOY_TIME_FUNCTION_RULES,
+            "HIPAA.Security-CloudWatchLogGroupEncrypted",
+            "NIST.800.53.R5-CloudWatchLogGroupEncrypted",
+            "PCI.DSS.321-CloudWatchLogGroupEncrypted",
+        ),
+    )
     INTEG_TEST_ASSERTIONS = (
         "aws-cdk.integ-tests-alpha's assertion providers and waiters: Lambda functions and roles it generates for an "
         "integration-test stack that is deployed, asserted and destroyed by make integ; its runtime and policies "

@@ -13,6 +13,20 @@ from __future__ import annotations
 
 class Emr:
     """Amazon EMR on EC2 (service prefix ``elasticmapreduce``)."""
+    REMOVE_TAGS = "elasticmapreduce:RemoveTags"
+    SET_TERMINATION_PROTECTION = "elasticmapreduce:SetTerminationProtection"
+    PUT_MANAGED_SCALING_POLICY = "elasticmapreduce:PutManagedScalingPolicy"
+    GET_MANAGED_SCALING_POLICY = "elasticmapreduce:GetManagedScalingPolicy"
+    REMOVE_MANAGED_SCALING_POLICY = "elasticmapreduce:RemoveManagedScalingPolicy"
+    PUT_AUTO_TERMINATION_POLICY = "elasticmapreduce:PutAutoTerminationPolicy"
+    GET_AUTO_TERMINATION_POLICY = "elasticmapreduce:GetAutoTerminationPolicy"
+    REMOVE_AUTO_TERMINATION_POLICY = "elasticmapreduce:RemoveAutoTerminationPolicy"
+    MODIFY_CLUSTER = "elasticmapreduce:ModifyCluster"
+    LIST_INSTANCE_FLEETS = "elasticmapreduce:ListInstanceFleets"
+    MODIFY_INSTANCE_FLEET = "elasticmapreduce:ModifyInstanceFleet"
+    CREATE_SECURITY_CONFIGURATION = "elasticmapreduce:CreateSecurityConfiguration"
+    DELETE_SECURITY_CONFIGURATION = "elasticmapreduce:DeleteSecurityConfiguration"
+    DESCRIBE_SECURITY_CONFIGURATION = "elasticmapreduce:DescribeSecurityConfiguration"
 
     ADD_JOB_FLOW_STEPS = "elasticmapreduce:AddJobFlowSteps"
     ADD_TAGS = "elasticmapreduce:AddTags"
@@ -41,6 +55,12 @@ class Emr:
 
 class EmrServerless:
     """Amazon EMR Serverless (``emr-serverless``)."""
+    CREATE_APPLICATION = "emr-serverless:CreateApplication"
+    UPDATE_APPLICATION = "emr-serverless:UpdateApplication"
+    DELETE_APPLICATION = "emr-serverless:DeleteApplication"
+    TAG_RESOURCE = "emr-serverless:TagResource"
+    UNTAG_RESOURCE = "emr-serverless:UntagResource"
+    LIST_TAGS_FOR_RESOURCE = "emr-serverless:ListTagsForResource"
 
     ACCESS_INTERACTIVE_ENDPOINTS = "emr-serverless:AccessInteractiveEndpoints"
     CANCEL_JOB_RUN = "emr-serverless:CancelJobRun"
@@ -89,6 +109,18 @@ class Glue:
 
 class S3:
     """Amazon S3 (``s3``)."""
+    CREATE_BUCKET = "s3:CreateBucket"
+    DELETE_BUCKET = "s3:DeleteBucket"
+    PUT_BUCKET_POLICY = "s3:PutBucketPolicy"
+    DELETE_BUCKET_POLICY = "s3:DeleteBucketPolicy"
+    GET_BUCKET_POLICY = "s3:GetBucketPolicy"
+    PUT_ENCRYPTION_CONFIGURATION = "s3:PutEncryptionConfiguration"
+    PUT_BUCKET_VERSIONING = "s3:PutBucketVersioning"
+    PUT_BUCKET_PUBLIC_ACCESS_BLOCK = "s3:PutBucketPublicAccessBlock"
+    PUT_BUCKET_OWNERSHIP_CONTROLS = "s3:PutBucketOwnershipControls"
+    PUT_LIFECYCLE_CONFIGURATION = "s3:PutLifecycleConfiguration"
+    PUT_BUCKET_LOGGING = "s3:PutBucketLogging"
+    PUT_BUCKET_TAGGING = "s3:PutBucketTagging"
 
     ABORT_MULTIPART_UPLOAD = "s3:AbortMultipartUpload"
     DELETE_OBJECT = "s3:DeleteObject"
@@ -103,6 +135,15 @@ class S3:
 
 class Kms:
     """AWS KMS (``kms``). The ``*_ANY`` wildcards are for key policies, where the key is the resource."""
+    CREATE_KEY = "kms:CreateKey"
+    ENABLE_KEY_ROTATION = "kms:EnableKeyRotation"
+    PUT_KEY_POLICY = "kms:PutKeyPolicy"
+    GET_KEY_POLICY = "kms:GetKeyPolicy"
+    GET_KEY_ROTATION_STATUS = "kms:GetKeyRotationStatus"
+    LIST_RESOURCE_TAGS = "kms:ListResourceTags"
+    TAG_RESOURCE = "kms:TagResource"
+    UNTAG_RESOURCE = "kms:UntagResource"
+    SCHEDULE_KEY_DELETION = "kms:ScheduleKeyDeletion"
 
     CREATE_GRANT = "kms:CreateGrant"
     DECRYPT = "kms:Decrypt"
@@ -126,6 +167,15 @@ class Kms:
 
 class Logs:
     """Amazon CloudWatch Logs (``logs``)."""
+    CREATE_LOG_GROUP = "logs:CreateLogGroup"
+    DELETE_LOG_GROUP = "logs:DeleteLogGroup"
+    PUT_RETENTION_POLICY = "logs:PutRetentionPolicy"
+    DELETE_RETENTION_POLICY = "logs:DeleteRetentionPolicy"
+    ASSOCIATE_KMS_KEY = "logs:AssociateKmsKey"
+    DISASSOCIATE_KMS_KEY = "logs:DisassociateKmsKey"
+    TAG_RESOURCE = "logs:TagResource"
+    UNTAG_RESOURCE = "logs:UntagResource"
+    LIST_TAGS_FOR_RESOURCE = "logs:ListTagsForResource"
 
     CREATE_LOG_DELIVERY = "logs:CreateLogDelivery"
     CREATE_LOG_STREAM = "logs:CreateLogStream"
@@ -142,6 +192,23 @@ class Logs:
 
 class Iam:
     """AWS IAM (``iam``)."""
+    CREATE_ROLE = "iam:CreateRole"
+    DELETE_ROLE = "iam:DeleteRole"
+    GET_ROLE = "iam:GetRole"
+    TAG_ROLE = "iam:TagRole"
+    UNTAG_ROLE = "iam:UntagRole"
+    UPDATE_ASSUME_ROLE_POLICY = "iam:UpdateAssumeRolePolicy"
+    ATTACH_ROLE_POLICY = "iam:AttachRolePolicy"
+    DETACH_ROLE_POLICY = "iam:DetachRolePolicy"
+    PUT_ROLE_POLICY = "iam:PutRolePolicy"
+    DELETE_ROLE_POLICY = "iam:DeleteRolePolicy"
+    GET_ROLE_POLICY = "iam:GetRolePolicy"
+    CREATE_POLICY = "iam:CreatePolicy"
+    DELETE_POLICY = "iam:DeletePolicy"
+    GET_POLICY = "iam:GetPolicy"
+    CREATE_POLICY_VERSION = "iam:CreatePolicyVersion"
+    DELETE_POLICY_VERSION = "iam:DeletePolicyVersion"
+    LIST_POLICY_VERSIONS = "iam:ListPolicyVersions"
 
     ADD_ROLE_TO_INSTANCE_PROFILE = "iam:AddRoleToInstanceProfile"
     CREATE_INSTANCE_PROFILE = "iam:CreateInstanceProfile"
@@ -176,12 +243,21 @@ class Sts:
 
 class CloudFormation:
     """AWS CloudFormation (``cloudformation``)."""
+    CREATE_STACK = "cloudformation:CreateStack"
+    UPDATE_STACK = "cloudformation:UpdateStack"
+    DELETE_STACK = "cloudformation:DeleteStack"
+    DESCRIBE_STACK_EVENTS = "cloudformation:DescribeStackEvents"
+    GET_TEMPLATE_SUMMARY = "cloudformation:GetTemplateSummary"
+    VALIDATE_TEMPLATE = "cloudformation:ValidateTemplate"
+    SET_STACK_POLICY = "cloudformation:SetStackPolicy"
 
     DESCRIBE_STACKS = "cloudformation:DescribeStacks"
 
 
 class Ec2:
     """Amazon EC2 (``ec2``)."""
+    DELETE_SECURITY_GROUP = "ec2:DeleteSecurityGroup"
+    DELETE_TAGS = "ec2:DeleteTags"
 
     CREATE_FLEET = "ec2:CreateFleet"
     CREATE_LAUNCH_TEMPLATE = "ec2:CreateLaunchTemplate"
@@ -288,6 +364,19 @@ class Events:
     DESCRIBE_RULE = "events:DescribeRule"
     PUT_RULE = "events:PutRule"
     PUT_TARGETS = "events:PutTargets"
+
+
+class Lambda:
+    """AWS Lambda (``lambda``)."""
+    CREATE_FUNCTION = "lambda:CreateFunction"
+    DELETE_FUNCTION = "lambda:DeleteFunction"
+    GET_FUNCTION = "lambda:GetFunction"
+    UPDATE_FUNCTION_CODE = "lambda:UpdateFunctionCode"
+    UPDATE_FUNCTION_CONFIGURATION = "lambda:UpdateFunctionConfiguration"
+    INVOKE_FUNCTION = "lambda:InvokeFunction"
+    TAG_RESOURCE = "lambda:TagResource"
+    UNTAG_RESOURCE = "lambda:UntagResource"
+
 
 
 class XRay:
