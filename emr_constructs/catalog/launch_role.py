@@ -232,13 +232,13 @@ def _launch_role_statements(
             sid="PassProductRoles",
             actions=[Iam.PASS_ROLE],
             resources=[iam_resources[0]],
-            conditions={"StringEquals": {"iam:PassedToService": list(PASSED_TO_SERVICES)}},
+            conditions={"StringEquals": {Iam.PASSED_TO_SERVICE: list(PASSED_TO_SERVICES)}},
         ),
         iam.PolicyStatement(
             sid="EmrServiceLinkedRoles",
             actions=[Iam.CREATE_SERVICE_LINKED_ROLE],
             resources=["*"],
-            conditions={"StringEquals": {"iam:AWSServiceName": list(SERVICE_LINKED_ROLES)}},
+            conditions={"StringEquals": {Iam.AWS_SERVICE_NAME: list(SERVICE_LINKED_ROLES)}},
         ),
     ]
     if asset_key is not None:

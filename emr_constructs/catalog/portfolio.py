@@ -281,7 +281,7 @@ def _cluster_product(
     sizes: Mapping[str, ManagedScaling],
     removal_policy: RemovalPolicy,
 ) -> EmrCluster:
-    release, size = _parameters(scope, labels, list(sizes), "cluster")
+    release, size = _parameters(scope, labels, list(sizes), "EMR cluster")
     network = ec2.Vpc.from_vpc_attributes(
         scope,
         "Vpc",
@@ -347,7 +347,7 @@ def _cluster_product(
 def _serverless_product(
     scope: servicecatalog.ProductStack, labels: Sequence[ReleaseLabel], sizes: Mapping[str, MaximumCapacity]
 ) -> EmrServerlessApplication:
-    release, size = _parameters(scope, labels, list(sizes), "application")
+    release, size = _parameters(scope, labels, list(sizes), "EMR Serverless application")
     application = EmrServerlessApplication(scope, "Application", release_label=labels[0])
     mapping = CfnMapping(
         scope,
