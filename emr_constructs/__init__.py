@@ -75,9 +75,9 @@ _EXPORTS: dict[str, str] = {
     "executor_template": "emr_constructs.eks.pod_templates",
     "CapacityProvider": "emr_constructs.eks.scheduling",
     "spot_toleration": "emr_constructs.eks.scheduling",
+    "EmrEksManagedEndpoint": "emr_constructs.eks.managed_endpoint",
     "EmrEksVirtualCluster": "emr_constructs.eks.virtual_cluster",
     "VirtualClusterBase": "emr_constructs.eks.virtual_cluster",
-    "EmrEksManagedEndpoint": "emr_constructs.eks.managed_endpoint",
     "RolePolicy": "emr_constructs.iam.policies",
     "s3_statements": "emr_constructs.iam.policies",
     "JobRuntimeRole": "emr_constructs.iam.runtime_role",
@@ -209,6 +209,7 @@ if TYPE_CHECKING:
     from emr_constructs.eks.iceberg import iceberg_spark_properties as iceberg_spark_properties
     from emr_constructs.eks.karpenter import Karpenter as Karpenter
     from emr_constructs.eks.karpenter import KarpenterOptions as KarpenterOptions
+    from emr_constructs.eks.managed_endpoint import EmrEksManagedEndpoint as EmrEksManagedEndpoint
     from emr_constructs.eks.namespace import LimitRange as LimitRange
     from emr_constructs.eks.namespace import ResourceQuota as ResourceQuota
     from emr_constructs.eks.namespace import check_quantity as check_quantity
@@ -217,7 +218,6 @@ if TYPE_CHECKING:
     from emr_constructs.eks.pod_templates import PodTemplates as PodTemplates
     from emr_constructs.eks.pod_templates import driver_template as driver_template
     from emr_constructs.eks.pod_templates import executor_template as executor_template
-    from emr_constructs.eks.managed_endpoint import EmrEksManagedEndpoint as EmrEksManagedEndpoint
     from emr_constructs.eks.scheduling import CapacityProvider as CapacityProvider
     from emr_constructs.eks.scheduling import spot_toleration as spot_toleration
     from emr_constructs.eks.virtual_cluster import EmrEksVirtualCluster as EmrEksVirtualCluster

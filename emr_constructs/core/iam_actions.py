@@ -13,6 +13,10 @@ from __future__ import annotations
 
 class Emr:
     """Amazon EMR on EC2 (service prefix ``elasticmapreduce``)."""
+
+    CREATE_SECURITY_CONFIGURATION = "elasticmapreduce:CreateSecurityConfiguration"
+    DELETE_SECURITY_CONFIGURATION = "elasticmapreduce:DeleteSecurityConfiguration"
+    DESCRIBE_SECURITY_CONFIGURATION = "elasticmapreduce:DescribeSecurityConfiguration"
     REMOVE_TAGS = "elasticmapreduce:RemoveTags"
     SET_TERMINATION_PROTECTION = "elasticmapreduce:SetTerminationProtection"
     PUT_MANAGED_SCALING_POLICY = "elasticmapreduce:PutManagedScalingPolicy"
@@ -24,9 +28,6 @@ class Emr:
     MODIFY_CLUSTER = "elasticmapreduce:ModifyCluster"
     LIST_INSTANCE_FLEETS = "elasticmapreduce:ListInstanceFleets"
     MODIFY_INSTANCE_FLEET = "elasticmapreduce:ModifyInstanceFleet"
-    CREATE_SECURITY_CONFIGURATION = "elasticmapreduce:CreateSecurityConfiguration"
-    DELETE_SECURITY_CONFIGURATION = "elasticmapreduce:DeleteSecurityConfiguration"
-    DESCRIBE_SECURITY_CONFIGURATION = "elasticmapreduce:DescribeSecurityConfiguration"
 
     ADD_JOB_FLOW_STEPS = "elasticmapreduce:AddJobFlowSteps"
     ADD_TAGS = "elasticmapreduce:AddTags"
@@ -55,6 +56,7 @@ class Emr:
 
 class EmrServerless:
     """Amazon EMR Serverless (``emr-serverless``)."""
+
     CREATE_APPLICATION = "emr-serverless:CreateApplication"
     UPDATE_APPLICATION = "emr-serverless:UpdateApplication"
     DELETE_APPLICATION = "emr-serverless:DeleteApplication"
@@ -109,6 +111,7 @@ class Glue:
 
 class S3:
     """Amazon S3 (``s3``)."""
+
     CREATE_BUCKET = "s3:CreateBucket"
     DELETE_BUCKET = "s3:DeleteBucket"
     PUT_BUCKET_POLICY = "s3:PutBucketPolicy"
@@ -135,6 +138,7 @@ class S3:
 
 class Kms:
     """AWS KMS (``kms``). The ``*_ANY`` wildcards are for key policies, where the key is the resource."""
+
     CREATE_KEY = "kms:CreateKey"
     ENABLE_KEY_ROTATION = "kms:EnableKeyRotation"
     PUT_KEY_POLICY = "kms:PutKeyPolicy"
@@ -167,6 +171,7 @@ class Kms:
 
 class Logs:
     """Amazon CloudWatch Logs (``logs``)."""
+
     CREATE_LOG_GROUP = "logs:CreateLogGroup"
     DELETE_LOG_GROUP = "logs:DeleteLogGroup"
     PUT_RETENTION_POLICY = "logs:PutRetentionPolicy"
@@ -192,6 +197,7 @@ class Logs:
 
 class Iam:
     """AWS IAM (``iam``)."""
+
     CREATE_ROLE = "iam:CreateRole"
     DELETE_ROLE = "iam:DeleteRole"
     GET_ROLE = "iam:GetRole"
@@ -243,6 +249,7 @@ class Sts:
 
 class CloudFormation:
     """AWS CloudFormation (``cloudformation``)."""
+
     CREATE_STACK = "cloudformation:CreateStack"
     UPDATE_STACK = "cloudformation:UpdateStack"
     DELETE_STACK = "cloudformation:DeleteStack"
@@ -256,26 +263,19 @@ class CloudFormation:
 
 class Ec2:
     """Amazon EC2 (``ec2``)."""
+
     DELETE_SECURITY_GROUP = "ec2:DeleteSecurityGroup"
     DELETE_TAGS = "ec2:DeleteTags"
 
-    CREATE_FLEET = "ec2:CreateFleet"
-    CREATE_LAUNCH_TEMPLATE = "ec2:CreateLaunchTemplate"
-    CREATE_TAGS = "ec2:CreateTags"
-    DELETE_LAUNCH_TEMPLATE = "ec2:DeleteLaunchTemplate"
-    DESCRIBE_CAPACITY_RESERVATIONS = "ec2:DescribeCapacityReservations"
-    DESCRIBE_IMAGES = "ec2:DescribeImages"
-    DESCRIBE_INSTANCE_TYPE_OFFERINGS = "ec2:DescribeInstanceTypeOfferings"
-    DESCRIBE_INSTANCE_TYPES = "ec2:DescribeInstanceTypes"
     AUTHORIZE_SECURITY_GROUP_EGRESS = "ec2:AuthorizeSecurityGroupEgress"
     AUTHORIZE_SECURITY_GROUP_INGRESS = "ec2:AuthorizeSecurityGroupIngress"
-    DESCRIBE_INSTANCES = "ec2:DescribeInstances"
-    DESCRIBE_LAUNCH_TEMPLATES = "ec2:DescribeLaunchTemplates"
+    CREATE_FLEET = "ec2:CreateFleet"
+    CREATE_LAUNCH_TEMPLATE = "ec2:CreateLaunchTemplate"
     CREATE_NETWORK_INTERFACE = "ec2:CreateNetworkInterface"
     CREATE_NETWORK_INTERFACE_PERMISSION = "ec2:CreateNetworkInterfacePermission"
     CREATE_SECURITY_GROUP = "ec2:CreateSecurityGroup"
-    DESCRIBE_SECURITY_GROUPS = "ec2:DescribeSecurityGroups"
-    DESCRIBE_SPOT_PRICE_HISTORY = "ec2:DescribeSpotPriceHistory"
+    CREATE_TAGS = "ec2:CreateTags"
+    DELETE_LAUNCH_TEMPLATE = "ec2:DeleteLaunchTemplate"
     DELETE_NETWORK_INTERFACE = "ec2:DeleteNetworkInterface"
     DELETE_NETWORK_INTERFACE_PERMISSION = "ec2:DeleteNetworkInterfacePermission"
     DESCRIBE_NETWORK_INTERFACES = "ec2:DescribeNetworkInterfaces"
@@ -284,6 +284,14 @@ class Ec2:
     MODIFY_NETWORK_INTERFACE_ATTRIBUTE = "ec2:ModifyNetworkInterfaceAttribute"
     REVOKE_SECURITY_GROUP_EGRESS = "ec2:RevokeSecurityGroupEgress"
     REVOKE_SECURITY_GROUP_INGRESS = "ec2:RevokeSecurityGroupIngress"
+    DESCRIBE_CAPACITY_RESERVATIONS = "ec2:DescribeCapacityReservations"
+    DESCRIBE_IMAGES = "ec2:DescribeImages"
+    DESCRIBE_INSTANCE_TYPE_OFFERINGS = "ec2:DescribeInstanceTypeOfferings"
+    DESCRIBE_INSTANCE_TYPES = "ec2:DescribeInstanceTypes"
+    DESCRIBE_INSTANCES = "ec2:DescribeInstances"
+    DESCRIBE_LAUNCH_TEMPLATES = "ec2:DescribeLaunchTemplates"
+    DESCRIBE_SECURITY_GROUPS = "ec2:DescribeSecurityGroups"
+    DESCRIBE_SPOT_PRICE_HISTORY = "ec2:DescribeSpotPriceHistory"
     DESCRIBE_SUBNETS = "ec2:DescribeSubnets"
     RUN_INSTANCES = "ec2:RunInstances"
     TERMINATE_INSTANCES = "ec2:TerminateInstances"
@@ -304,12 +312,6 @@ class Sqs:
     GET_QUEUE_URL = "sqs:GetQueueUrl"
     RECEIVE_MESSAGE = "sqs:ReceiveMessage"
     SEND_MESSAGE = "sqs:SendMessage"
-
-
-class Ssm:
-    """AWS Systems Manager (``ssm``)."""
-
-    GET_PARAMETER = "ssm:GetParameter"
 
 
 class Kinesis:
@@ -340,6 +342,12 @@ class SecretsManager:
     GET_SECRET_VALUE = "secretsmanager:GetSecretValue"
 
 
+class Ssm:
+    """AWS Systems Manager (``ssm``)."""
+
+    GET_PARAMETER = "ssm:GetParameter"
+
+
 class Pricing:
     """AWS Price List (``pricing``)."""
 
@@ -368,6 +376,7 @@ class Events:
 
 class Lambda:
     """AWS Lambda (``lambda``)."""
+
     CREATE_FUNCTION = "lambda:CreateFunction"
     DELETE_FUNCTION = "lambda:DeleteFunction"
     GET_FUNCTION = "lambda:GetFunction"
@@ -376,7 +385,6 @@ class Lambda:
     INVOKE_FUNCTION = "lambda:InvokeFunction"
     TAG_RESOURCE = "lambda:TagResource"
     UNTAG_RESOURCE = "lambda:UntagResource"
-
 
 
 class XRay:

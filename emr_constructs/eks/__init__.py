@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     from emr_constructs.eks.iceberg import iceberg_spark_properties as iceberg_spark_properties
     from emr_constructs.eks.karpenter import Karpenter as Karpenter
     from emr_constructs.eks.karpenter import KarpenterOptions as KarpenterOptions
+    from emr_constructs.eks.managed_endpoint import EmrEksManagedEndpoint as EmrEksManagedEndpoint
     from emr_constructs.eks.namespace import LimitRange as LimitRange
     from emr_constructs.eks.namespace import ResourceQuota as ResourceQuota
-    from emr_constructs.eks.managed_endpoint import EmrEksManagedEndpoint as EmrEksManagedEndpoint
     from emr_constructs.eks.namespace import check_quantity as check_quantity
     from emr_constructs.eks.namespace import check_quota_admits_spark as check_quota_admits_spark
     from emr_constructs.eks.namespace import namespace_manifest as namespace_manifest

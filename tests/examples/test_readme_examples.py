@@ -159,8 +159,12 @@ def check_airflow(ns: dict[str, Any]) -> None:
     for name in ("serverless", "ec2", "eks"):
         tree = ast.parse(ns[f"{name}_dag"])  # valid Python
         operators = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-        assert {"DAG", {"serverless": "EmrServerlessStartJobOperator", "ec2": "EmrStepSensor",
-                        "eks": "EmrContainerOperator"}[name]} <= operators  # fmt: skip
+        assert {
+            "DAG",
+            {"serverless": "EmrServerlessStartJobOperator", "ec2": "EmrStepSensor", "eks": "EmrContainerOperator"}[
+                name
+            ],
+        } <= operators
     assert "'sparkSubmit': {" in ns["serverless_dag"] and "cancel_on_kill=True" in ns["serverless_dag"]
     assert "execution_timeout=timedelta(minutes=60)" in ns["eks_dag"]
 

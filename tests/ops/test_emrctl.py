@@ -190,4 +190,6 @@ def test_help_lists_the_three_runtimes(emrctl: Callable[..., Result]) -> None:
     assert result.code == 0
     for group in ("serverless", "ec2", "eks"):
         assert group in result.stdout
-    assert "Exit codes: 0 success 1 the job failed or was cancelled; doctor: a check failed 2 usage error" in " ".join(result.stdout.split())
+    assert "Exit codes: 0 success 1 the job failed or was cancelled; doctor: a check failed 2 usage error" in " ".join(
+        result.stdout.split()
+    )

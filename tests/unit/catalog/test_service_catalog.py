@@ -131,9 +131,9 @@ def test_the_asset_bucket_is_a_secure_bucket_with_the_literal_name_product_stack
     (rule,) = asset["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"]
     assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
     (deployment,) = _of_type(synthesized["parent"], "Custom::CDKBucketDeployment").values()
-    assert deployment["Properties"]["DestinationBucketName"] == {"Ref": next(
-        k for k, v in buckets.items() if v is asset
-    )}  # fmt: skip
+    assert deployment["Properties"]["DestinationBucketName"] == {
+        "Ref": next(k for k, v in buckets.items() if v is asset)
+    }
     assert deployment["Properties"]["SystemMetadata"]["sse"] == "aws:kms"
 
 
@@ -287,12 +287,12 @@ def test_bad_choices_are_rejected(props: dict[str, Any], message: str) -> None:
 
 
 def test_an_environment_agnostic_stack_needs_an_asset_bucket_name() -> None:
-    with pytest.raises(ValueError, match="asset_bucket_name: .*literal name"):
+    with pytest.raises(ValueError, match=r"asset_bucket_name: .*literal name"):
         _build(env=None)
 
 
 def test_a_vpc_with_deploy_time_ids_is_rejected() -> None:
     stack = cdk.Stack(new_app(), "TokenVpc", env=ENV)
     vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=1)
-    with pytest.raises(ValueError, match="vpc: .*literal ids"):
+    with pytest.raises(ValueError, match=r"vpc: .*literal ids"):
         EmrServiceCatalog(stack, "Catalog", vpc=vpc)

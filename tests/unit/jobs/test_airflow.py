@@ -32,21 +32,49 @@ SENSORS = "airflow.providers.amazon.aws.sensors.emr"
 # execution_timeout, timeout, poke_interval and AwsBaseOperator's aws_conn_id), from the provider source above.
 ACCEPTED = {
     "EmrServerlessStartJobOperator": {
-        "application_id", "execution_role_arn", "job_driver", "configuration_overrides", "client_request_token",
-        "config", "wait_for_completion", "name", "waiter_max_attempts", "waiter_delay", "deferrable",
-        "enable_application_ui_links", "cancel_on_kill",
+        "application_id",
+        "execution_role_arn",
+        "job_driver",
+        "configuration_overrides",
+        "client_request_token",
+        "config",
+        "wait_for_completion",
+        "name",
+        "waiter_max_attempts",
+        "waiter_delay",
+        "deferrable",
+        "enable_application_ui_links",
+        "cancel_on_kill",
     },
     "EmrAddStepsOperator": {
-        "job_flow_id", "job_flow_name", "cluster_states", "steps", "wait_for_completion", "waiter_delay",
-        "waiter_max_attempts", "execution_role_arn", "deferrable",
+        "job_flow_id",
+        "job_flow_name",
+        "cluster_states",
+        "steps",
+        "wait_for_completion",
+        "waiter_delay",
+        "waiter_max_attempts",
+        "execution_role_arn",
+        "deferrable",
     },
     "EmrStepSensor": {"job_flow_id", "step_id", "target_states", "failed_states", "max_attempts", "deferrable"},
     "EmrContainerOperator": {
-        "name", "virtual_cluster_id", "execution_role_arn", "release_label", "job_driver",
-        "configuration_overrides", "client_request_token", "wait_for_completion", "poll_interval", "tags",
-        "max_polling_attempts", "job_retry_max_attempts", "deferrable", "cancel_on_kill",
+        "name",
+        "virtual_cluster_id",
+        "execution_role_arn",
+        "release_label",
+        "job_driver",
+        "configuration_overrides",
+        "client_request_token",
+        "wait_for_completion",
+        "poll_interval",
+        "tags",
+        "max_polling_attempts",
+        "job_retry_max_attempts",
+        "deferrable",
+        "cancel_on_kill",
     },
-}  # fmt: skip
+}
 BASE = {"task_id", "aws_conn_id", "execution_timeout", "timeout", "poke_interval"}
 
 
