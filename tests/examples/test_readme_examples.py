@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from aws_cdk import Stack
-from aws_cdk.assertions import Template
+from aws_cdk.assertions import Annotations, Match, Template
 
 from tests.conftest import ROOT
 
@@ -174,6 +175,71 @@ def check_compliance(ns: dict[str, Any]) -> None:
         ns["app"].synth()
 
 
+def check_budget(ns: dict[str, Any]) -> None:
+    template = Template.from_stack(ns["stack"])
+    (budget,) = template.find_resources("AWS::Budgets::Budget").values()
+    props = budget["Properties"]
+    assert props["Budget"]["CostFilters"] == {"TagKeyValue": ["user:application$sales-etl"]}
+    assert props["Budget"]["BudgetLimit"] == {"Amount": 500, "Unit": "USD"}
+    assert [n["Notification"]["Threshold"] for n in props["NotificationsWithSubscribers"]] == [80, 100, 100]
+    budgets = Match.object_like({"Principal": {"Service": "budgets.amazonaws.com"}})
+    template.has_resource_properties(
+        "AWS::SNS::TopicPolicy", {"PolicyDocument": {"Statement": Match.array_with([budgets])}}
+    )
+    template.has_resource_properties("AWS::KMS::Key", {"KeyPolicy": {"Statement": Match.array_with([budgets])}})
+    template.has_resource_properties(
+        "AWS::EMRServerless::Application",
+        {"Tags": Match.array_with([{"Key": "application", "Value": "sales-etl"}])},
+    )
+
+
+def check_streaming(ns: dict[str, Any]) -> None:
+    stack: Stack = ns["stack"]
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        "AWS::EMRServerless::Application",
+        {"SchedulerConfiguration": {"MaxConcurrentRuns": 4, "QueueTimeoutMinutes": 30}},
+    )
+    actions = str(template.find_resources("AWS::IAM::ManagedPolicy"))
+    for action in ("kinesis:GetRecords", "kms:Decrypt", "kafka-cluster:ReadData", "kafka-cluster:AlterGroup"):
+        assert action in actions
+    params = ns["request"]["jobDriver"]["sparkSubmit"]["sparkSubmitParameters"]
+    assert "spark.sql.streaming.checkpointLocation=s3://" in params and "/checkpoints/orders/" in params
+    assert ns["request"]["executionRoleArn"] == ns["role"].role_arn
+
+
+def check_lake_formation(ns: dict[str, Any]) -> None:
+    template = Template.from_stack(ns["stack"])
+    (location,) = template.find_resources("AWS::LakeFormation::Resource").values()
+    assert location["Properties"]["UseServiceLinkedRole"] is False and "RoleArn" in location["Properties"]
+    grants = [g["Properties"] for g in template.find_resources("AWS::LakeFormation::PrincipalPermissions").values()]
+    assert sorted(next(iter(g["Resource"])) for g in grants) == ["Database", "Table", "TableWithColumns"]
+    assert "lakeformation:GetDataAccess" in json.dumps(template.find_resources("AWS::IAM::ManagedPolicy"))
+    (app,) = template.find_resources("AWS::EMRServerless::Application").values()
+    (conf,) = app["Properties"]["RuntimeConfiguration"]
+    assert conf["Properties"] == {"spark.emr-serverless.lakeformation.enabled": "true"}
+    assert "LakeFormationConfiguration" in json.dumps(template.find_resources("AWS::EMR::SecurityConfiguration"))
+    assert not template.find_resources("AWS::LakeFormation::DataLakeSettings")
+    settings = Template.from_stack(ns["settings_stack"])
+    assert len(settings.find_resources("AWS::LakeFormation::DataLakeSettings")) == 1
+    Annotations.from_stack(ns["settings_stack"]).has_warning("*", Match.string_like_regexp("REPLACES"))
+
+
+def check_glue_iceberg(ns: dict[str, Any]) -> None:
+    template = Template.from_stack(ns["stack"])
+    (database,) = template.find_resources("AWS::Glue::Database").values()
+    assert database["DeletionPolicy"] == "Retain"
+    assert database["Properties"]["DatabaseInput"]["Name"] == "curated"
+    assert "table/curated/*" in json.dumps(template.find_resources("AWS::IAM::ManagedPolicy"))
+    ec2 = next(c for c in ns["ec2_configurations"] if c.classification == "spark-defaults").properties
+    (serverless,) = ns["serverless_configuration"]
+    (eks,) = ns["eks_overrides"]["applicationConfiguration"]
+    catalog = {k: v for k, v in ec2.items() if k.startswith("spark.sql.")}
+    assert catalog["spark.sql.catalog.glue_catalog.io-impl"] == "org.apache.iceberg.aws.s3.S3FileIO"
+    assert {k: v for k, v in serverless.properties.items() if k.startswith("spark.sql.")} == catalog
+    assert {k: v for k, v in eks["properties"].items() if k.startswith("spark.sql.")} == catalog
+
+
 CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "cluster": check_cluster,
     "steps": check_steps,
@@ -187,6 +253,12 @@ CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "alarm-topic": check_alarm_topic,
     "consumer-acknowledgments": check_consumer_acknowledgments,
     "compliance": check_compliance,
+    "budget": check_budget,
+    "streaming": check_streaming,
+    "studio": check_studio,
+    "airflow": check_airflow,
+    "lake-formation": check_lake_formation,
+    "glue-iceberg": check_glue_iceberg,
 }
 
 
