@@ -20,19 +20,25 @@ import emr_constructs
 from emr_constructs import (
     EMR_MANAGED_POLICY_TAG,
     AlarmTopic,
+    ApplicationBudget,
     AtRestEncryption,
     EmrCluster,
     EmrClusterMonitoring,
     EmrEksCluster,
+    EmrEksManagedEndpoint,
     EmrEksMonitoring,
     EmrEksVirtualCluster,
     EmrSecurityConfiguration,
     EmrServerlessApplication,
     EmrServerlessMonitoring,
+    EmrStudio,
     EmrTlsCertificate,
     EncryptionKey,
+    GlueDatabase,
     JobRuntimeRole,
     KarpenterOptions,
+    LakeFormationDataLocation,
+    LakeFormationPermissions,
     PipelineTarget,
     PodTemplates,
     Reason,
@@ -115,6 +121,12 @@ def serverless_runtime(stack: Stack, vpc: ec2.IVpc, alarms: AlarmTopic) -> None:
     role.grant_read(data.bucket, "scripts/")
     role.grant_read_write(data.bucket, "output/")
     EmrServerlessMonitoring(stack, "ServerlessMonitoring", application=application, alarm_topic=alarms.topic)
+    sales = GlueDatabase(stack, "Sales", database_name="sales", bucket=data.bucket)
+    role.grant_read(data.bucket, sales.prefix)
+    LakeFormationDataLocation(stack, "SalesLocation", bucket=data.bucket, prefix=sales.prefix)
+    LakeFormationPermissions(stack, "SalesGrants", role=role).grant_database("Sales", database=sales)
+    ApplicationBudget(stack, "Budget", application="consumer", monthly_limit=100, topic=alarms.topic)
+    EmrStudio(stack, "Studio", vpc=vpc)
     job = SparkJob(
         name="wordcount",
         entry_point=f"s3://{data.bucket_name}/scripts/wordcount.py",
@@ -150,6 +162,7 @@ def eks_runtime(stack: Stack, vpc: ec2.IVpc, alarms: AlarmTopic) -> None:
     role.grant_read(artifacts.bucket, "pod-templates/")
     role.grant_log_group_write(analytics.log_group.log_group)
     EmrEksMonitoring(stack, "EksMonitoring", virtual_cluster=analytics, alarm_topic=alarms.topic)
+    EmrEksManagedEndpoint(stack, "Notebooks", virtual_cluster=analytics, execution_role=role.role)
 
 
 def main(outdir: str) -> None:
