@@ -12,14 +12,13 @@ from __future__ import annotations
 import json
 import re
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "README.md"
+from stacks.generated import README, default_assembly, marked_block, write_marked_block
+
 BEGIN, END = "<!-- architecture:begin -->", "<!-- architecture:end -->"
 MAX_NODES = 12
 
@@ -189,36 +188,18 @@ def diagram(assembly: Path) -> str:
 
 def synthesized_diagram() -> str:
     """The diagram of the default environment (synthesized offline with the cdk.json context, as tests do)."""
-    from aws_cdk import App
-
-    from stacks.app_builder import build_stacks
-    from stacks.config import load_config
-
-    context = dict(json.loads((ROOT / "cdk.json").read_text())["context"])
-    with tempfile.TemporaryDirectory() as outdir:
-        app = App(context=context, outdir=outdir)
-        name, config = load_config(context)
-        build_stacks(app, name, config)
-        try:
-            app.synth()
-        except RuntimeError:  # a compliance finding: the templates are written all the same
-            pass
-        return diagram(Path(outdir))
+    with default_assembly() as outdir:
+        return diagram(outdir)
 
 
 def readme_block(text: str) -> str:
     """The block between the markers of ``text`` (README.md)."""
-    return text.split(BEGIN, 1)[1].split(END, 1)[0].strip("\n")
+    return marked_block(text, BEGIN, END)
 
 
 def write_readme(generated: str, path: Path = README) -> bool:
     """Put ``generated`` between the markers of ``path``; ``True`` if the file changed."""
-    text = path.read_text()
-    head, rest = text.split(BEGIN, 1)
-    new = f"{head}{BEGIN}\n{generated}\n{END}{rest.split(END, 1)[1]}"
-    if new != text:
-        path.write_text(new)
-    return new != text
+    return write_marked_block(path, BEGIN, END, generated)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

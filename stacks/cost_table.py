@@ -7,50 +7,30 @@ test keeps equal to the output.
 
 from __future__ import annotations
 
-import json
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from aws_cdk import App
-
 from emr_constructs.cost.report import report_assembly
-from stacks.app_builder import build_stacks
-from stacks.config import load_config
+from stacks.generated import README, default_assembly, marked_block, write_marked_block
 
-ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "README.md"
 BEGIN, END = "<!-- cost-table:begin -->", "<!-- cost-table:end -->"
 
 
 def table() -> str:
     """The fixed-cost table of the default environment (synthesized offline, as ``make synth`` does)."""
-    context = dict(json.loads((ROOT / "cdk.json").read_text())["context"])
-    with tempfile.TemporaryDirectory() as outdir:
-        app = App(context=context, outdir=outdir)
-        name, config = load_config(context)
-        build_stacks(app, name, config)
-        try:
-            app.synth()
-        except RuntimeError:  # a compliance finding: the templates are written all the same
-            pass
-        return report_assembly(Path(outdir)).summary_table()
+    with default_assembly() as outdir:
+        return report_assembly(outdir).summary_table()
 
 
 def readme_table(text: str) -> str:
     """The table between the markers of ``text`` (README.md)."""
-    return text.split(BEGIN, 1)[1].split(END, 1)[0].strip("\n")
+    return marked_block(text, BEGIN, END)
 
 
 def write_readme(path: Path = README, generated: str | None = None) -> bool:
     """Put the generated table between the markers of ``path``; ``True`` if the file changed."""
-    text = path.read_text()
-    head, rest = text.split(BEGIN, 1)
-    new = f"{head}{BEGIN}\n{generated or table()}\n{END}{rest.split(END, 1)[1]}"
-    if new != text:
-        path.write_text(new)
-    return new != text
+    return write_marked_block(path, BEGIN, END, generated or table())
 
 
 def main(argv: Sequence[str] | None = None) -> None:

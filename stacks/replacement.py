@@ -22,8 +22,8 @@ from emr_constructs.core.replacement import (
     render_table,
     replacing_properties,
 )
+from stacks.generated import README, marked_block, write_marked_block
 
-README = Path(__file__).resolve().parent.parent / "README.md"
 BEGIN, END = "<!-- replacement-table:begin -->", "<!-- replacement-table:end -->"
 _NETWORK = ("network.cidr", "network.max_azs", "network.availability_zones", "network.nat_gateways")
 _TLS = ("ec2.tls_certificate_s3_uri", "ec2.tls_certificate_key")
@@ -95,18 +95,12 @@ def table(schemas: Path | None = None) -> str:
 
 def readme_table(text: str) -> str:
     """The table between the markers of ``text`` (README.md)."""
-    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
-    return text[start:end].strip("\n") + "\n"
+    return marked_block(text, BEGIN, END) + "\n"
 
 
 def write_readme(path: Path = README) -> bool:
     """Put the generated table between the markers of ``path``; ``True`` if the file changed."""
-    text = path.read_text()
-    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
-    new = text[:start] + "\n" + table() + text[end:]
-    if new != text:
-        path.write_text(new)
-    return new != text
+    return write_marked_block(path, BEGIN, END, table())
 
 
 def main(argv: Sequence[str] | None = None) -> None:
